@@ -1,0 +1,1 @@
+"""Baselines: multi-turn DPO and rejection fine-tuning."""

@@ -1,0 +1,36 @@
+"""The ``duet`` command. Each package registers its own subcommands; imports stay lazy."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from training.colbench import commands as colbench_commands
+from training.llm import commands as llm_commands
+from training.sweet import commands as sweet_commands
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="duet", description="Duet: ColBench episodes, inference and SWEET-RL training."
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    colbench_commands.register(subparsers)
+    llm_commands.register(subparsers)
+    sweet_commands.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""ColBench: tasks and loaders, protocol, environments, simulators, evaluation, rollouts."""

@@ -1,0 +1,1 @@
+"""SWEET-RL: trajectory pairs, privileged critic, candidates, ranking, step pairs, policy DPO."""

@@ -1,0 +1,1 @@
+"""Duet's Django project: the people-facing product."""
