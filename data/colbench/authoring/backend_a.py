@@ -92,4 +92,504 @@ TASKS = [
             "shipping_cost(12, False)",
         ],
     },
+    {
+        "id": "be-train-004",
+        "request": "I want a python function that splits a restaurant bill between friends, "
+        "tip included. Can you help?",
+        "ground_truth": """
+            def split_bill(total, people, tip_percent=18):
+                import math
+
+                if people < 1:
+                    return None
+                with_tip = total * (1 + tip_percent / 100)
+                share = with_tip / people
+                return math.ceil(share * 2) / 2
+        """,
+        "tests": [
+            "split_bill(100, 4)",
+            "split_bill(100, 4, 20)",
+            "split_bill(57.3, 3)",
+            "split_bill(57.3, 3, 0)",
+            "split_bill(10, 1)",
+            "split_bill(0, 5)",
+            "split_bill(250, 0)",
+            "split_bill(83.25, 2, 15)",
+            "split_bill(12, 7)",
+            "split_bill(300, 6, 25)",
+        ],
+    },
+    {
+        "id": "be-train-005",
+        "request": "Write me a python function that rates how strong a password is. I want a "
+        "number I can show on my signup page.",
+        "ground_truth": """
+            def password_strength(password):
+                score = 0
+                if len(password) >= 8:
+                    score += 2
+                if len(password) >= 14:
+                    score += 2
+                if any(c.isupper() for c in password):
+                    score += 1
+                if any(c.isdigit() for c in password):
+                    score += 1
+                if any(c in '!@#$%&*?' for c in password):
+                    score += 2
+                if password.lower() in ('password', 'letmein', 'qwerty123'):
+                    return 0
+                return min(score, 7)
+        """,
+        "tests": [
+            "password_strength('')",
+            "password_strength('abc')",
+            "password_strength('abcdefgh')",
+            "password_strength('Abcdefgh')",
+            "password_strength('Abcdefg1')",
+            "password_strength('abcdefghijklmn')",
+            "password_strength('Abcdefghijklm9!')",
+            "password_strength('Password')",
+            "password_strength('sh0rt!')",
+            "password_strength('qwerty123')",
+        ],
+    },
+    {
+        "id": "be-train-006",
+        "request": "Can you write a python function that tells me which BMI category someone is "
+        "in? I keep my patients' numbers in my own units.",
+        "ground_truth": """
+            def bmi_category(weight_lb, height_in):
+                bmi = 703 * weight_lb / (height_in ** 2)
+                bmi = round(bmi, 1)
+                if bmi < 18.5:
+                    label = 'underweight'
+                elif bmi < 25:
+                    label = 'healthy'
+                elif bmi < 30:
+                    label = 'overweight'
+                else:
+                    label = 'obese'
+                return {'bmi': bmi, 'category': label}
+        """,
+        "tests": [
+            "bmi_category(150, 68)",
+            "bmi_category(110, 70)",
+            "bmi_category(200, 70)",
+            "bmi_category(250, 66)",
+            "bmi_category(120, 64)",
+            "bmi_category(174, 70)",
+            "bmi_category(186, 66)",
+            "bmi_category(95, 60)",
+            "bmi_category(300, 75)",
+            "bmi_category(160, 72)",
+        ],
+    },
+    {
+        "id": "be-train-007",
+        "request": "I need a python function that finds the most common words in a piece of "
+        "text. It's for a word cloud on my blog.",
+        "ground_truth": """
+            def top_words(text, n=3):
+                import re
+
+                stop = {'the', 'and', 'a', 'of', 'to', 'is'}
+                words = re.findall(r"[a-z']+", text.lower())
+                counts = {}
+                for word in words:
+                    if len(word) < 3 or word in stop:
+                        continue
+                    counts[word] = counts.get(word, 0) + 1
+                ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+                return [word for word, _ in ranked[:n]]
+        """,
+        "tests": [
+            "top_words('the cat and the hat and the bat')",
+            "top_words('Apple banana apple Cherry banana apple', 2)",
+            "top_words('a an to of is it be')",
+            "top_words('')",
+            "top_words('dog dog cat cat emu emu', 2)",
+            "top_words('Go go go run run run sit', 1)",
+            "top_words('the the the and and rain rain', 5)",
+            "top_words(\"don't don't won't stop\")",
+            "top_words('zebra yak xray zebra yak xray wolf')",
+            "top_words('one two three four five six seven', 4)",
+        ],
+    },
+    {
+        "id": "be-train-008",
+        "request": "Can you write a python function for my parking garage that says what a "
+        "customer owes when they leave?",
+        "ground_truth": """
+            def parking_fee(minutes):
+                import math
+
+                if minutes <= 20:
+                    return 0
+                days, rest = divmod(minutes, 1440)
+                hours = math.ceil(rest / 60)
+                fee = days * 24 + min(hours * 3, 24)
+                return fee
+        """,
+        "tests": [
+            "parking_fee(0)",
+            "parking_fee(20)",
+            "parking_fee(21)",
+            "parking_fee(60)",
+            "parking_fee(61)",
+            "parking_fee(300)",
+            "parking_fee(480)",
+            "parking_fee(1440)",
+            "parking_fee(1500)",
+            "parking_fee(3000)",
+        ],
+    },
+    {
+        "id": "be-train-009",
+        "request": "I run a coffee shop and I want a python function that works out how many "
+        "loyalty points an order earns.",
+        "ground_truth": """
+            def loyalty_points(amount, day):
+                points = int(amount)
+                if day in ('Sat', 'Sun'):
+                    points *= 2
+                if amount >= 25:
+                    points += 10
+                return points
+        """,
+        "tests": [
+            "loyalty_points(4.99, 'Mon')",
+            "loyalty_points(4.99, 'Sat')",
+            "loyalty_points(24.99, 'Tue')",
+            "loyalty_points(25, 'Tue')",
+            "loyalty_points(25, 'Sun')",
+            "loyalty_points(0.5, 'Sun')",
+            "loyalty_points(60.2, 'Fri')",
+            "loyalty_points(60.2, 'Sat')",
+            "loyalty_points(13, 'Wed')",
+            "loyalty_points(100, 'Thu')",
+        ],
+    },
+    {
+        "id": "be-train-010",
+        "request": "I want a python function that looks at my shop's stock and tells me what I "
+        "need to reorder.",
+        "ground_truth": """
+            def items_to_reorder(stock, minimum=5):
+                low = []
+                for name, info in stock.items():
+                    level = info['on_hand'] + info.get('incoming', 0)
+                    if level < minimum:
+                        low.append((level, name))
+                low.sort()
+                return [name for level, name in low]
+        """,
+        "tests": [
+            "items_to_reorder({})",
+            "items_to_reorder({'pens': {'on_hand': 2}})",
+            "items_to_reorder({'pens': {'on_hand': 5}})",
+            "items_to_reorder({'pens': {'on_hand': 4}, 'ink': {'on_hand': 1}})",
+            "items_to_reorder({'pens': {'on_hand': 2, 'incoming': 3}})",
+            "items_to_reorder({'pens': {'on_hand': 2, 'incoming': 2}, 'tape': {'on_hand': 0}})",
+            "items_to_reorder({'a': {'on_hand': 3}, 'b': {'on_hand': 3}, 'c': {'on_hand': 9}})",
+            "items_to_reorder({'pens': {'on_hand': 7}}, 10)",
+            "items_to_reorder({'x': {'on_hand': 1}, 'y': {'on_hand': 6}}, 2)",
+            "items_to_reorder({'glue': {'on_hand': 0, 'incoming': 12}, 'card': {'on_hand': 4}})",
+        ],
+    },
+    {
+        "id": "be-train-011",
+        "request": "Could you write a python function that checks if a new meeting clashes with "
+        "one that's already in my calendar?",
+        "ground_truth": """
+            def meetings_clash(existing, new):
+                def minutes(text):
+                    hours, mins = text.split(':')
+                    return int(hours) * 60 + int(mins)
+
+                start_a, end_a = (minutes(t) for t in existing.split('-'))
+                start_b, end_b = (minutes(t) for t in new.split('-'))
+                gap = 10
+                return start_b < end_a + gap and start_a < end_b + gap
+        """,
+        "tests": [
+            "meetings_clash('09:00-10:00', '10:00-11:00')",
+            "meetings_clash('09:00-10:00', '10:10-11:00')",
+            "meetings_clash('09:00-10:00', '10:09-11:00')",
+            "meetings_clash('09:00-10:00', '09:30-09:45')",
+            "meetings_clash('13:00-14:00', '11:00-12:50')",
+            "meetings_clash('13:00-14:00', '11:00-12:51')",
+            "meetings_clash('13:00-14:00', '15:00-16:00')",
+            "meetings_clash('08:15-08:45', '08:00-09:00')",
+            "meetings_clash('16:00-17:30', '17:35-18:00')",
+            "meetings_clash('16:00-17:30', '17:40-18:00')",
+        ],
+    },
+    {
+        "id": "be-train-012",
+        "request": "I'd like a python function that tells me which age group a member of my "
+        "sports club falls into, from their birthday.",
+        "ground_truth": """
+            def age_group(birth_date, on_date):
+                born = [int(part) for part in birth_date.split('-')]
+                today = [int(part) for part in on_date.split('-')]
+                age = today[0] - born[0]
+                if (today[1], today[2]) < (born[1], born[2]):
+                    age -= 1
+                if age < 12:
+                    return 'junior'
+                if age < 18:
+                    return 'youth'
+                if age < 50:
+                    return 'senior'
+                return 'veteran'
+        """,
+        "tests": [
+            "age_group('2015-06-01', '2024-06-01')",
+            "age_group('2012-06-01', '2024-06-01')",
+            "age_group('2012-06-02', '2024-06-01')",
+            "age_group('2006-03-15', '2024-03-15')",
+            "age_group('2006-03-16', '2024-03-15')",
+            "age_group('1990-01-01', '2024-01-01')",
+            "age_group('1974-05-20', '2024-05-20')",
+            "age_group('1974-05-21', '2024-05-20')",
+            "age_group('1940-12-31', '2024-01-01')",
+            "age_group('2020-02-29', '2024-02-28')",
+        ],
+    },
+    {
+        "id": "be-train-013",
+        "request": "Write a python function that converts temperatures between units for my "
+        "weather station dashboard.",
+        "ground_truth": """
+            def convert_temperature(value, from_unit, to_unit):
+                to_celsius = {
+                    'C': lambda v: v,
+                    'F': lambda v: (v - 32) * 5 / 9,
+                    'K': lambda v: v - 273.15,
+                }
+                from_celsius = {
+                    'C': lambda c: c,
+                    'F': lambda c: c * 9 / 5 + 32,
+                    'K': lambda c: c + 273.15,
+                }
+                if from_unit not in to_celsius or to_unit not in from_celsius:
+                    return None
+                result = from_celsius[to_unit](to_celsius[from_unit](value))
+                return round(result, 1)
+        """,
+        "tests": [
+            "convert_temperature(100, 'C', 'F')",
+            "convert_temperature(32, 'F', 'C')",
+            "convert_temperature(0, 'K', 'C')",
+            "convert_temperature(20, 'C', 'K')",
+            "convert_temperature(98.6, 'F', 'K')",
+            "convert_temperature(-40, 'C', 'F')",
+            "convert_temperature(21.37, 'C', 'C')",
+            "convert_temperature(10, 'c', 'F')",
+            "convert_temperature(300, 'K', 'F')",
+            "convert_temperature(55, 'F', 'R')",
+        ],
+    },
+    {
+        "id": "be-train-014",
+        "request": "I want a python function that applies a discount code to a customer's "
+        "order total in my online store.",
+        "ground_truth": """
+            def apply_discount(total, code):
+                code = code.strip().upper()
+                if code == 'WELCOME10':
+                    return round(total * 0.9, 2)
+                if code == 'SAVE5' and total >= 30:
+                    return round(total - 5, 2)
+                if code == 'HALFOFF' and total >= 100:
+                    return round(total - min(total * 0.5, 75), 2)
+                return round(total, 2)
+        """,
+        "tests": [
+            "apply_discount(50, 'WELCOME10')",
+            "apply_discount(50, ' welcome10 ')",
+            "apply_discount(29.99, 'SAVE5')",
+            "apply_discount(30, 'SAVE5')",
+            "apply_discount(99.99, 'HALFOFF')",
+            "apply_discount(100, 'HALFOFF')",
+            "apply_discount(400, 'halfoff')",
+            "apply_discount(45.5, 'FREESHIP')",
+            "apply_discount(12.345, '')",
+            "apply_discount(75, 'save5')",
+        ],
+    },
+    {
+        "id": "be-train-015",
+        "request": "Can you make a python function that scores a word in the word game I'm "
+        "designing with my kids?",
+        "ground_truth": """
+            def word_score(word):
+                word = word.lower()
+                score = 0
+                for letter in word:
+                    if letter in 'qzxj':
+                        score += 8
+                    elif letter in 'aeiou':
+                        score += 1
+                    elif letter.isalpha():
+                        score += 2
+                if len(word) >= 7:
+                    score += 15
+                return score
+        """,
+        "tests": [
+            "word_score('')",
+            "word_score('a')",
+            "word_score('cat')",
+            "word_score('Quiz')",
+            "word_score('jazz')",
+            "word_score('banana')",
+            "word_score('bananas')",
+            "word_score('RHYTHMS')",
+            "word_score('x-ray')",
+            "word_score('oiseau')",
+        ],
+    },
+    {
+        "id": "be-train-016",
+        "request": "I need a python function that calculates my monthly electricity bill from "
+        "the meter reading.",
+        "ground_truth": """
+            def electricity_bill(kwh):
+                tiers = [(100, 0.12), (300, 0.18), (None, 0.25)]
+                remaining = kwh
+                cost = 9.5
+                previous = 0
+                for limit, rate in tiers:
+                    band = remaining if limit is None else min(remaining, limit - previous)
+                    cost += band * rate
+                    remaining -= band
+                    if remaining <= 0:
+                        break
+                    previous = limit
+                return round(cost, 2)
+        """,
+        "tests": [
+            "electricity_bill(0)",
+            "electricity_bill(50)",
+            "electricity_bill(100)",
+            "electricity_bill(101)",
+            "electricity_bill(250)",
+            "electricity_bill(300)",
+            "electricity_bill(301)",
+            "electricity_bill(450)",
+            "electricity_bill(1000)",
+            "electricity_bill(12.5)",
+        ],
+    },
+    {
+        "id": "be-train-017",
+        "request": "Write me a python function that works out a worker's pay for the week "
+        "including overtime.",
+        "ground_truth": """
+            def weekly_pay(hours, hourly_rate):
+                regular = min(hours, 40)
+                overtime = min(max(hours - 40, 0), 20)
+                double = max(hours - 60, 0)
+                pay = regular * hourly_rate
+                pay += overtime * hourly_rate * 1.5
+                pay += double * hourly_rate * 2
+                return round(pay, 2)
+        """,
+        "tests": [
+            "weekly_pay(0, 20)",
+            "weekly_pay(38, 20)",
+            "weekly_pay(40, 20)",
+            "weekly_pay(41, 20)",
+            "weekly_pay(45.5, 18.75)",
+            "weekly_pay(60, 20)",
+            "weekly_pay(61, 20)",
+            "weekly_pay(72, 15.5)",
+            "weekly_pay(20, 33.33)",
+            "weekly_pay(50, 12)",
+        ],
+    },
+    {
+        "id": "be-train-018",
+        "request": "I want a python function that cleans up phone numbers people type into my "
+        "contact form so they all look the same.",
+        "ground_truth": """
+            def format_phone(raw):
+                digits = ''.join(c for c in raw if c.isdigit())
+                if len(digits) == 11 and digits.startswith('1'):
+                    digits = digits[1:]
+                if len(digits) != 10:
+                    return None
+                return '(' + digits[:3] + ') ' + digits[3:6] + '-' + digits[6:]
+        """,
+        "tests": [
+            "format_phone('5551234567')",
+            "format_phone('212-555-0199')",
+            "format_phone('(415) 867 5309')",
+            "format_phone('+1 555 123 4567')",
+            "format_phone('1-646-222-3344')",
+            "format_phone('2-555-123-4567')",
+            "format_phone('123-4567')",
+            "format_phone('')",
+            "format_phone('555.987.6543 ext')",
+            "format_phone('55512345678')",
+        ],
+    },
+    {
+        "id": "be-train-019",
+        "request": "Could you write a python function that turns my blog post titles into URL "
+        "slugs?",
+        "ground_truth": """
+            def slugify(title):
+                import re
+
+                skip = {'a', 'an', 'the', 'and', 'of'}
+                words = re.findall(r'[a-z0-9]+', title.lower())
+                kept = [w for w in words if w not in skip] or words
+                slug = '-'.join(kept)
+                if len(slug) > 40:
+                    slug = slug[:40].rstrip('-')
+                return slug
+        """,
+        "tests": [
+            "slugify('Hello World')",
+            "slugify('The Art of War')",
+            "slugify('A Tale of Two Cities')",
+            "slugify('The')",
+            "slugify('10 Tips & Tricks for Python!')",
+            "slugify('  Spaces   everywhere  ')",
+            "slugify('An Extremely Long Title That Keeps Going And Going Forever')",
+            "slugify('')",
+            "slugify(\"What's New in 2024?\")",
+            "slugify('Cats and Dogs and Birds')",
+        ],
+    },
+    {
+        "id": "be-train-020",
+        "request": "I'd like a python function that tells me my running pace from the distance "
+        "and my finish time.",
+        "ground_truth": """
+            def running_pace(distance_km, finish_time):
+                parts = [int(p) for p in finish_time.split(':')]
+                seconds = 0
+                for part in parts:
+                    seconds = seconds * 60 + part
+                if distance_km <= 0:
+                    return '--'
+                per_km = round(seconds / distance_km)
+                return f'{per_km // 60}:{per_km % 60:02d} /km'
+        """,
+        "tests": [
+            "running_pace(5, '25:00')",
+            "running_pace(10, '50:30')",
+            "running_pace(21.1, '1:45:00')",
+            "running_pace(42.195, '3:59:59')",
+            "running_pace(0, '10:00')",
+            "running_pace(3, '14:01')",
+            "running_pace(1, '4:05')",
+            "running_pace(8, '1:00:00')",
+            "running_pace(2.5, '9:59')",
+            "running_pace(15, '1:30:07')",
+        ],
+    },
 ]
