@@ -592,4 +592,297 @@ TASKS = [
             "running_pace(15, '1:30:07')",
         ],
     },
+    {
+        "id": "be-train-021",
+        "request": "I want a python function that tells me how much water I should drink in a "
+        "day. I'm trying to build better habits.",
+        "ground_truth": """
+            def daily_water_ml(weight_kg, exercise_minutes=0, hot_day=False):
+                base = weight_kg * 33
+                base += (exercise_minutes // 30) * 350
+                if hot_day:
+                    base += 500
+                base = min(base, 4000)
+                return int(round(base / 50) * 50)
+        """,
+        "tests": [
+            "daily_water_ml(60)",
+            "daily_water_ml(75)",
+            "daily_water_ml(75, 29)",
+            "daily_water_ml(75, 30)",
+            "daily_water_ml(75, 95)",
+            "daily_water_ml(50, 0, True)",
+            "daily_water_ml(82.5, 45, True)",
+            "daily_water_ml(120, 60, True)",
+            "daily_water_ml(45.3)",
+            "daily_water_ml(0, 0, False)",
+        ],
+    },
+    {
+        "id": "be-train-022",
+        "request": "Can you write a python function that prices a pizza order? We're a small "
+        "pizzeria and I'm tired of doing it by hand.",
+        "ground_truth": """
+            def pizza_price(size, toppings):
+                base = {'small': 8.0, 'medium': 11.0, 'large': 14.0}
+                if size not in base:
+                    return None
+                per_topping = 1.25 if size == 'small' else 1.75
+                extra = max(len(toppings) - 1, 0)
+                price = base[size] + extra * per_topping
+                if len(toppings) >= 5:
+                    price -= 2
+                return round(price, 2)
+        """,
+        "tests": [
+            "pizza_price('small', [])",
+            "pizza_price('small', ['cheese'])",
+            "pizza_price('small', ['cheese', 'ham'])",
+            "pizza_price('medium', ['cheese', 'ham', 'olives'])",
+            "pizza_price('large', ['a', 'b', 'c', 'd'])",
+            "pizza_price('large', ['a', 'b', 'c', 'd', 'e'])",
+            "pizza_price('medium', ['a', 'b', 'c', 'd', 'e', 'f', 'g'])",
+            "pizza_price('huge', ['cheese'])",
+            "pizza_price('Large', [])",
+            "pizza_price('small', ['a', 'b', 'c', 'd', 'e'])",
+        ],
+    },
+    {
+        "id": "be-train-023",
+        "request": "I need a python function that works out the price of a movie ticket at my "
+        "cinema.",
+        "ground_truth": """
+            def ticket_price(age, day, is_3d=False):
+                if age < 3:
+                    return 0.0
+                if age <= 12:
+                    price = 7.5
+                elif age >= 65:
+                    price = 8.0
+                else:
+                    price = 12.0
+                if day == 'Tuesday':
+                    price = min(price, 6.0)
+                if is_3d:
+                    price += 3.0
+                return price
+        """,
+        "tests": [
+            "ticket_price(2, 'Monday')",
+            "ticket_price(3, 'Monday')",
+            "ticket_price(12, 'Friday')",
+            "ticket_price(13, 'Friday')",
+            "ticket_price(30, 'Tuesday')",
+            "ticket_price(30, 'Saturday', True)",
+            "ticket_price(65, 'Sunday')",
+            "ticket_price(64, 'Tuesday', True)",
+            "ticket_price(70, 'Tuesday')",
+            "ticket_price(8, 'Wednesday', True)",
+        ],
+    },
+    {
+        "id": "be-train-024",
+        "request": "Write a python function that figures out the extra charge when a rental car "
+        "comes back late.",
+        "ground_truth": """
+            def late_return_charge(hours_late, daily_rate):
+                import math
+
+                if hours_late <= 1:
+                    return 0.0
+                hours = math.ceil(hours_late)
+                if hours > 4:
+                    days = math.ceil(hours / 24)
+                    return round(days * daily_rate, 2)
+                return round(hours * daily_rate * 0.2, 2)
+        """,
+        "tests": [
+            "late_return_charge(0, 50)",
+            "late_return_charge(1, 50)",
+            "late_return_charge(1.2, 50)",
+            "late_return_charge(3, 50)",
+            "late_return_charge(4, 45.5)",
+            "late_return_charge(4.5, 45.5)",
+            "late_return_charge(24, 60)",
+            "late_return_charge(25, 60)",
+            "late_return_charge(2, 39.99)",
+            "late_return_charge(50, 30)",
+        ],
+    },
+    {
+        "id": "be-train-025",
+        "request": "I'd like a python function that flags emails as spam for my small "
+        "business inbox.",
+        "ground_truth": """
+            def spam_label(subject, body):
+                weights = {'free': 2, 'winner': 3, 'urgent': 2, 'crypto': 4, 'click here': 3}
+                text = (subject + ' ' + body).lower()
+                score = sum(weight for phrase, weight in weights.items() if phrase in text)
+                if subject.isupper() and len(subject) > 3:
+                    score += 2
+                if score >= 5:
+                    return 'spam'
+                if score >= 3:
+                    return 'suspicious'
+                return 'ok'
+        """,
+        "tests": [
+            "spam_label('Lunch tomorrow?', 'See you at noon')",
+            "spam_label('You are a WINNER', 'Claim your free prize')",
+            "spam_label('Free shipping', 'On all orders')",
+            "spam_label('URGENT', 'Please reply')",
+            "spam_label('URGENT', 'This offer is free')",
+            "spam_label('Invest now', 'crypto gains, click here')",
+            "spam_label('Invoice', 'urgent: click here to pay')",
+            "spam_label('HI', 'free crypto')",
+            "spam_label('HELLO THERE', 'free stuff')",
+            "spam_label('Meeting notes', 'winner of the award was Sam')",
+        ],
+    },
+    {
+        "id": "be-train-026",
+        "request": "Can you write a python function that shortens long product descriptions "
+        "for my store's listing page?",
+        "ground_truth": """
+            def shorten(text, max_words=12):
+                words = text.split()
+                if len(words) <= max_words:
+                    return ' '.join(words)
+                kept = words[:max_words]
+                while kept and kept[-1].lower() in ('and', 'or', 'the', 'a', 'with'):
+                    kept.pop()
+                return ' '.join(kept).rstrip(',.;:') + '\u2026'
+        """,
+        "tests": [
+            "shorten('A small red mug')",
+            "shorten('one two three four five six seven eight nine ten eleven twelve')",
+            "shorten('one two three four five six seven eight nine ten eleven twelve thirteen')",
+            "shorten('Soft cotton shirt with a relaxed fit and long sleeves', 8)",
+            "shorten('Handmade bowl, glazed, fired twice, perfect for soups', 4)",
+            "shorten('Lamp with the base and the shade included', 3)",
+            "shorten('   lots    of   spaces   here  ')",
+            "shorten('')",
+            "shorten('Steel, glass; wood: brass. copper', 2)",
+            "shorten('and and and and', 2)",
+        ],
+    },
+    {
+        "id": "be-train-027",
+        "request": "I want a python function that ranks the players in my board game club's "
+        "leaderboard.",
+        "ground_truth": """
+            def rank_players(players):
+                ordered = sorted(
+                    players, key=lambda p: (-p['points'], p['games'], p['name'].lower())
+                )
+                result = []
+                for position, player in enumerate(ordered, start=1):
+                    result.append(f"{position}. {player['name']} ({player['points']})")
+                return result
+        """,
+        "tests": [
+            "rank_players([])",
+            "rank_players([{'name': 'Ana', 'points': 10, 'games': 4}])",
+            "rank_players([{'name': 'Ana', 'points': 10, 'games': 4}, "
+            "{'name': 'Bo', 'points': 12, 'games': 6}])",
+            "rank_players([{'name': 'Ana', 'points': 10, 'games': 4}, "
+            "{'name': 'Bo', 'points': 10, 'games': 3}])",
+            "rank_players([{'name': 'cy', 'points': 5, 'games': 2}, "
+            "{'name': 'Bo', 'points': 5, 'games': 2}])",
+            "rank_players([{'name': 'Zed', 'points': 0, 'games': 0}, "
+            "{'name': 'Amy', 'points': 0, 'games': 1}])",
+            "rank_players([{'name': 'A', 'points': 3, 'games': 9}, "
+            "{'name': 'B', 'points': 7, 'games': 9}, {'name': 'C', 'points': 5, 'games': 1}])",
+            "rank_players([{'name': 'dee', 'points': 8, 'games': 5}, "
+            "{'name': 'Dan', 'points': 8, 'games': 5}, {'name': 'Eve', 'points': 8, 'games': 4}])",
+            "rank_players([{'name': 'Max', 'points': 21, 'games': 7}, "
+            "{'name': 'Liv', 'points': 20, 'games': 2}])",
+            "rank_players([{'name': 'Q', 'points': -2, 'games': 3}, "
+            "{'name': 'R', 'points': 1, 'games': 3}])",
+        ],
+    },
+    {
+        "id": "be-train-028",
+        "request": "Can you write a python function that shows how much my savings will grow "
+        "if I keep putting money in every month?",
+        "ground_truth": """
+            def savings_after(months, monthly_deposit, annual_rate=4.5, start=0):
+                balance = start
+                rate = annual_rate / 100 / 12
+                for _ in range(months):
+                    balance += monthly_deposit
+                    balance *= 1 + rate
+                return round(balance, 2)
+        """,
+        "tests": [
+            "savings_after(0, 100)",
+            "savings_after(1, 100)",
+            "savings_after(12, 100)",
+            "savings_after(12, 100, 0)",
+            "savings_after(24, 250)",
+            "savings_after(12, 0, 4.5, 1000)",
+            "savings_after(60, 200, 3)",
+            "savings_after(6, 50, 6, 500)",
+            "savings_after(36, 75.5)",
+            "savings_after(120, 100, 7, 10000)",
+        ],
+    },
+    {
+        "id": "be-train-029",
+        "request": "I need a python function that estimates how many calories I burned during "
+        "a workout.",
+        "ground_truth": """
+            def calories_burned(activity, minutes, weight_kg=70):
+                mets = {'walking': 3.5, 'cycling': 7.5, 'running': 9.8, 'swimming': 6.0, 'yoga': 2.5}
+                met = mets.get(activity.lower(), 4.0)
+                calories = met * weight_kg * minutes / 60
+                return int(round(calories / 5.0) * 5)
+        """,
+        "tests": [
+            "calories_burned('walking', 30)",
+            "calories_burned('running', 30)",
+            "calories_burned('Running', 45, 80)",
+            "calories_burned('cycling', 60)",
+            "calories_burned('swimming', 20, 55)",
+            "calories_burned('yoga', 60)",
+            "calories_burned('dancing', 60)",
+            "calories_burned('walking', 0)",
+            "calories_burned('CYCLING', 90, 95.5)",
+            "calories_burned('rowing', 15, 60)",
+        ],
+    },
+    {
+        "id": "be-train-030",
+        "request": "Write a python function that tells me how many days until someone's next "
+        "birthday. I want reminders for my friends, and I'm often a bit late.",
+        "ground_truth": """
+            def days_until_birthday(birthday, today):
+                from datetime import date
+
+                born = date.fromisoformat(birthday)
+                now = date.fromisoformat(today)
+                month, day = born.month, born.day
+                if (month, day) == (2, 29):
+                    month, day = 3, 1
+                upcoming = date(now.year, month, day)
+                if upcoming < now:
+                    since = (now - upcoming).days
+                    if since <= 7:
+                        return -since
+                    upcoming = date(now.year + 1, month, day)
+                return (upcoming - now).days
+        """,
+        "tests": [
+            "days_until_birthday('1990-05-10', '2024-05-10')",
+            "days_until_birthday('1990-05-10', '2024-05-09')",
+            "days_until_birthday('1990-05-10', '2024-05-17')",
+            "days_until_birthday('1985-01-01', '2024-12-31')",
+            "days_until_birthday('2000-02-29', '2024-02-28')",
+            "days_until_birthday('2000-02-29', '2023-02-28')",
+            "days_until_birthday('1990-05-10', '2024-05-18')",
+            "days_until_birthday('1970-12-25', '2024-01-01')",
+            "days_until_birthday('1999-07-04', '2024-06-30')",
+            "days_until_birthday('2000-02-29', '2023-03-04')",
+        ],
+    },
 ]
