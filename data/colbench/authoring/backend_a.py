@@ -885,4 +885,297 @@ TASKS = [
             "days_until_birthday('2000-02-29', '2023-03-04')",
         ],
     },
+    {
+        "id": "be-train-031",
+        "request": "I want a python function that gives me the due date of an invoice from the "
+        "date I send it.",
+        "ground_truth": """
+            def invoice_due_date(issued, net_days=30):
+                from datetime import date, timedelta
+
+                due = date.fromisoformat(issued) + timedelta(days=net_days)
+                if due.weekday() == 5:
+                    due += timedelta(days=2)
+                elif due.weekday() == 6:
+                    due += timedelta(days=1)
+                if due.month == 12 and due.day in (25, 26):
+                    due = date(due.year, 12, 27)
+                return due.isoformat()
+        """,
+        "tests": [
+            "invoice_due_date('2024-01-01')",
+            "invoice_due_date('2024-01-05')",
+            "invoice_due_date('2024-01-06')",
+            "invoice_due_date('2024-02-15', 14)",
+            "invoice_due_date('2024-03-01', 45)",
+            "invoice_due_date('2024-11-25')",
+            "invoice_due_date('2024-11-26')",
+            "invoice_due_date('2024-06-10', 0)",
+            "invoice_due_date('2024-06-10', 5)",
+            "invoice_due_date('2023-12-20', 7)",
+        ],
+    },
+    {
+        "id": "be-train-032",
+        "request": "Could you write a python function that decides a student's final result in "
+        "my course from their homework and exam marks?",
+        "ground_truth": """
+            def course_result(homework, exam):
+                if exam < 45:
+                    return {'final': round(exam, 1), 'passed': False}
+                final = 0.35 * homework + 0.65 * exam
+                final = round(final, 1)
+                return {'final': final, 'passed': final >= 55}
+        """,
+        "tests": [
+            "course_result(100, 44)",
+            "course_result(100, 45)",
+            "course_result(90, 80)",
+            "course_result(60, 50)",
+            "course_result(70, 48)",
+            "course_result(0, 100)",
+            "course_result(100, 100)",
+            "course_result(55, 55)",
+            "course_result(20, 70)",
+            "course_result(95.5, 30.25)",
+        ],
+    },
+    {
+        "id": "be-train-033",
+        "request": "I need a python function that scales a recipe up or down for however many "
+        "people I'm cooking for.",
+        "ground_truth": """
+            def scale_recipe(ingredients, servings, base_servings=4):
+                factor = servings / base_servings
+                scaled = {}
+                for name, amount in ingredients.items():
+                    value = round(amount * factor * 4) / 4
+                    if value == 0 and amount > 0:
+                        value = 0.25
+                    scaled[name] = value
+                return scaled
+        """,
+        "tests": [
+            "scale_recipe({'flour': 2, 'sugar': 1}, 4)",
+            "scale_recipe({'flour': 2, 'sugar': 1}, 8)",
+            "scale_recipe({'flour': 2, 'sugar': 1}, 2)",
+            "scale_recipe({'flour': 3, 'salt': 0.1}, 6)",
+            "scale_recipe({'eggs': 3}, 1)",
+            "scale_recipe({'milk': 1.5, 'butter': 0.5}, 3)",
+            "scale_recipe({}, 10)",
+            "scale_recipe({'rice': 2}, 5, 2)",
+            "scale_recipe({'oil': 0, 'garlic': 2}, 7)",
+            "scale_recipe({'pasta': 500, 'basil': 0.3}, 10)",
+        ],
+    },
+    {
+        "id": "be-train-034",
+        "request": "Write a python function that tells me when to water each of my house plants "
+        "next.",
+        "ground_truth": """
+            def next_watering(plant_type, last_watered, season='summer'):
+                from datetime import date, timedelta
+
+                interval = {'succulent': 14, 'fern': 3, 'herb': 2}.get(plant_type, 7)
+                if season == 'winter':
+                    interval = interval * 2
+                elif season in ('spring', 'autumn'):
+                    interval = interval + 1
+                return (date.fromisoformat(last_watered) + timedelta(days=interval)).isoformat()
+        """,
+        "tests": [
+            "next_watering('succulent', '2024-06-01')",
+            "next_watering('succulent', '2024-01-10', 'winter')",
+            "next_watering('fern', '2024-07-30')",
+            "next_watering('fern', '2024-04-30', 'spring')",
+            "next_watering('herb', '2024-12-31', 'winter')",
+            "next_watering('cactus', '2024-06-01')",
+            "next_watering('orchid', '2024-10-28', 'autumn')",
+            "next_watering('herb', '2024-02-28')",
+            "next_watering('monstera', '2024-01-01', 'winter')",
+            "next_watering('succulent', '2024-03-20', 'spring')",
+        ],
+    },
+    {
+        "id": "be-train-035",
+        "request": "I want a python function that works out the total for a hotel stay at my "
+        "bed and breakfast.",
+        "ground_truth": """
+            def stay_total(check_in, nights, nightly_rate):
+                from datetime import date, timedelta
+
+                start = date.fromisoformat(check_in)
+                total = 0.0
+                for offset in range(nights):
+                    day = start + timedelta(days=offset)
+                    rate = nightly_rate
+                    if day.weekday() in (4, 5):
+                        rate *= 1.2
+                    total += rate
+                if nights >= 7:
+                    total *= 0.85
+                return round(total, 2)
+        """,
+        "tests": [
+            "stay_total('2024-05-06', 1, 100)",
+            "stay_total('2024-05-10', 1, 100)",
+            "stay_total('2024-05-11', 1, 100)",
+            "stay_total('2024-05-12', 1, 100)",
+            "stay_total('2024-05-09', 3, 90)",
+            "stay_total('2024-05-06', 6, 80)",
+            "stay_total('2024-05-06', 7, 80)",
+            "stay_total('2024-05-01', 14, 120.5)",
+            "stay_total('2024-05-06', 0, 100)",
+            "stay_total('2024-12-27', 4, 150)",
+        ],
+    },
+    {
+        "id": "be-train-036",
+        "request": "Can you write a python function that checks whether a username is allowed "
+        "on my forum? I want to tell people what's wrong.",
+        "ground_truth": """
+            def check_username(name):
+                if len(name) < 4:
+                    return 'too short'
+                if len(name) > 16:
+                    return 'too long'
+                if not name[0].isalpha():
+                    return 'must start with a letter'
+                for char in name:
+                    if not (char.isalnum() or char in '_.'):
+                        return 'invalid character'
+                if name.lower() in ('admin', 'root', 'moderator'):
+                    return 'reserved'
+                return 'ok'
+        """,
+        "tests": [
+            "check_username('bob')",
+            "check_username('bobby')",
+            "check_username('a_very_long_name_indeed')",
+            "check_username('abcdefghijklmnop')",
+            "check_username('1stplace')",
+            "check_username('_hidden')",
+            "check_username('jane.doe')",
+            "check_username('jane-doe')",
+            "check_username('Admin')",
+            "check_username('root_user')",
+        ],
+    },
+    {
+        "id": "be-train-037",
+        "request": "I'd like a python function that hides most of a credit card number when I "
+        "show it on a receipt.",
+        "ground_truth": """
+            def mask_card(number):
+                digits = number.replace(' ', '').replace('-', '')
+                if not digits.isdigit() or len(digits) < 12:
+                    return 'invalid'
+                masked = '#' * (len(digits) - 4) + digits[-4:]
+                groups = []
+                while masked:
+                    groups.insert(0, masked[-4:])
+                    masked = masked[:-4]
+                return ' '.join(groups)
+        """,
+        "tests": [
+            "mask_card('4111111111111111')",
+            "mask_card('4111 1111 1111 1234')",
+            "mask_card('4111-1111-1111-9876')",
+            "mask_card('378282246310005')",
+            "mask_card('123456789012')",
+            "mask_card('12345678901')",
+            "mask_card('4111 1111 abcd 1234')",
+            "mask_card('')",
+            "mask_card('6011000990139424')",
+            "mask_card('5555555555554444')",
+        ],
+    },
+    {
+        "id": "be-train-038",
+        "request": "Write me a python function that calculates how much income tax I owe for "
+        "the year.",
+        "ground_truth": """
+            def income_tax(income, allowance=12000):
+                taxable = max(income - allowance, 0)
+                brackets = [(20000, 0.1), (50000, 0.22), (None, 0.35)]
+                tax = 0.0
+                lower = 0
+                for upper, rate in brackets:
+                    if upper is None or taxable <= upper:
+                        tax += (taxable - lower) * rate
+                        break
+                    tax += (upper - lower) * rate
+                    lower = upper
+                return round(tax)
+        """,
+        "tests": [
+            "income_tax(0)",
+            "income_tax(12000)",
+            "income_tax(20000)",
+            "income_tax(32000)",
+            "income_tax(32001)",
+            "income_tax(62000)",
+            "income_tax(100000)",
+            "income_tax(100000, 0)",
+            "income_tax(45678, 5000)",
+            "income_tax(250000)",
+        ],
+    },
+    {
+        "id": "be-train-039",
+        "request": "I need a python function that works out the unit price when customers "
+        "buy in bulk from my craft supply shop.",
+        "ground_truth": """
+            def bulk_price(quantity, unit_price):
+                if quantity >= 100:
+                    discount = 0.2
+                elif quantity >= 50:
+                    discount = 0.12
+                elif quantity >= 10:
+                    discount = 0.05
+                else:
+                    discount = 0
+                each = round(unit_price * (1 - discount), 2)
+                return {'each': each, 'total': round(each * quantity, 2)}
+        """,
+        "tests": [
+            "bulk_price(1, 2.5)",
+            "bulk_price(9, 2.5)",
+            "bulk_price(10, 2.5)",
+            "bulk_price(49, 1.99)",
+            "bulk_price(50, 1.99)",
+            "bulk_price(99, 0.75)",
+            "bulk_price(100, 0.75)",
+            "bulk_price(250, 3.1)",
+            "bulk_price(0, 5)",
+            "bulk_price(12, 10)",
+        ],
+    },
+    {
+        "id": "be-train-040",
+        "request": "Can you write a python function that formats money amounts for my "
+        "accounting reports?",
+        "ground_truth": """
+            def format_money(amount, symbol='$'):
+                rounded = round(abs(amount), 2)
+                whole = int(rounded)
+                cents = int(round((rounded - whole) * 100))
+                text = f'{symbol}{whole:,}.{cents:02d}'
+                if amount < 0 and rounded > 0:
+                    return '(' + text + ')'
+                return text
+        """,
+        "tests": [
+            "format_money(0)",
+            "format_money(5)",
+            "format_money(1234.5)",
+            "format_money(1234567.891)",
+            "format_money(-42.1)",
+            "format_money(-1500)",
+            "format_money(-0.001)",
+            "format_money(99.999)",
+            "format_money(250, '\u20ac')",
+            "format_money(-7.05, '\u00a3')",
+        ],
+    },
 ]
