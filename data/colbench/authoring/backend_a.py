@@ -1178,4 +1178,310 @@ TASKS = [
             "format_money(-7.05, '\u00a3')",
         ],
     },
+    {
+        "id": "be-train-041",
+        "request": "I want a python function that shortens big numbers for my app, like "
+        "follower counts.",
+        "ground_truth": """
+            def short_number(n):
+                sign = '-' if n < 0 else ''
+                n = abs(n)
+                for size, suffix in ((10**9, 'B'), (10**6, 'M'), (10**3, 'k')):
+                    if n >= size:
+                        value = n / size
+                        text = f'{value:.1f}'.rstrip('0').rstrip('.') if value < 100 else str(int(value))
+                        return sign + text + suffix
+                return sign + str(n)
+        """,
+        "tests": [
+            "short_number(0)",
+            "short_number(999)",
+            "short_number(1000)",
+            "short_number(1250)",
+            "short_number(15999)",
+            "short_number(123456)",
+            "short_number(2500000)",
+            "short_number(-4321)",
+            "short_number(7000000000)",
+            "short_number(987654321)",
+        ],
+    },
+    {
+        "id": "be-train-042",
+        "request": "Can you write a python function that turns a number of seconds into a "
+        "friendly 'time ago' label for comments on my site?",
+        "ground_truth": """
+            def time_ago(seconds):
+                if seconds < 45:
+                    return 'just now'
+                minutes = round(seconds / 60)
+                if minutes < 60:
+                    return '1 minute ago' if minutes == 1 else f'{minutes} minutes ago'
+                hours = round(seconds / 3600)
+                if hours < 24:
+                    return '1 hour ago' if hours == 1 else f'{hours} hours ago'
+                days = seconds // 86400
+                if days <= 1:
+                    return 'yesterday'
+                return f'{days} days ago'
+        """,
+        "tests": [
+            "time_ago(0)",
+            "time_ago(44)",
+            "time_ago(45)",
+            "time_ago(150)",
+            "time_ago(3569)",
+            "time_ago(5400)",
+            "time_ago(80000)",
+            "time_ago(86400)",
+            "time_ago(200000)",
+            "time_ago(1000000)",
+        ],
+    },
+    {
+        "id": "be-train-043",
+        "request": "I'd like a python function that tells me what to bring when I go out, "
+        "based on the weather forecast.",
+        "ground_truth": """
+            def what_to_bring(temp_c, rain_chance, uv_index=0):
+                items = []
+                if rain_chance >= 40:
+                    items.append('umbrella')
+                if temp_c < 10:
+                    items.append('coat')
+                elif temp_c < 17:
+                    items.append('sweater')
+                if uv_index >= 6:
+                    items.append('sunscreen')
+                if temp_c > 28:
+                    items.append('water bottle')
+                return items or ['nothing special']
+        """,
+        "tests": [
+            "what_to_bring(20, 0)",
+            "what_to_bring(20, 40)",
+            "what_to_bring(20, 39)",
+            "what_to_bring(9, 80)",
+            "what_to_bring(10, 10)",
+            "what_to_bring(16.9, 50)",
+            "what_to_bring(17, 0, 6)",
+            "what_to_bring(30, 0, 9)",
+            "what_to_bring(28, 0, 5)",
+            "what_to_bring(-3, 60, 1)",
+        ],
+    },
+    {
+        "id": "be-train-044",
+        "request": "Write a python function that scores a roll of five dice in the dice game "
+        "our family plays at the cabin.",
+        "ground_truth": """
+            def dice_score(dice):
+                counts = {face: dice.count(face) for face in set(dice)}
+                if len(counts) == 1:
+                    return 2000
+                if sorted(dice) in ([1, 2, 3, 4, 5], [2, 3, 4, 5, 6]):
+                    return 1500
+                score = 0
+                for face, count in counts.items():
+                    if count >= 3:
+                        score += (1000 if face == 1 else face * 100) * (count - 2)
+                        count = 0
+                    if face == 1:
+                        score += count * 100
+                    elif face == 5:
+                        score += count * 50
+                return score
+        """,
+        "tests": [
+            "dice_score([2, 3, 4, 6, 6])",
+            "dice_score([1, 2, 3, 4, 6])",
+            "dice_score([5, 2, 3, 4, 6])",
+            "dice_score([1, 1, 5, 2, 3])",
+            "dice_score([3, 3, 3, 2, 4])",
+            "dice_score([1, 1, 1, 5, 2])",
+            "dice_score([4, 4, 4, 4, 2])",
+            "dice_score([6, 6, 6, 6, 6])",
+            "dice_score([3, 5, 4, 1, 2])",
+            "dice_score([6, 2, 5, 4, 3])",
+        ],
+    },
+    {
+        "id": "be-train-045",
+        "request": "I need a python function that calculates fantasy football points for a "
+        "player's game stats in my league.",
+        "ground_truth": """
+            def fantasy_points(stats):
+                weights = {
+                    'passing_yards': 0.04,
+                    'passing_tds': 4,
+                    'rushing_yards': 0.1,
+                    'rushing_tds': 6,
+                    'receptions': 0.5,
+                    'receiving_yards': 0.1,
+                    'receiving_tds': 6,
+                    'interceptions': -2,
+                    'fumbles': -2,
+                }
+                points = sum(weights.get(key, 0) * value for key, value in stats.items())
+                if stats.get('rushing_yards', 0) >= 100:
+                    points += 3
+                return round(points, 2)
+        """,
+        "tests": [
+            "fantasy_points({})",
+            "fantasy_points({'passing_yards': 300, 'passing_tds': 2})",
+            "fantasy_points({'passing_yards': 250, 'interceptions': 3})",
+            "fantasy_points({'rushing_yards': 99, 'rushing_tds': 1})",
+            "fantasy_points({'rushing_yards': 100})",
+            "fantasy_points({'receptions': 8, 'receiving_yards': 95, 'receiving_tds': 1})",
+            "fantasy_points({'receptions': 1, 'fumbles': 1})",
+            "fantasy_points({'tackles': 10})",
+            "fantasy_points({'passing_yards': 5, 'rushing_yards': 130, 'rushing_tds': 2})",
+            "fantasy_points({'receptions': 12, 'receiving_yards': 41})",
+        ],
+    },
+    {
+        "id": "be-train-046",
+        "request": "Can you write a python function that tells me which blood pressure "
+        "category a reading falls in? I log mine every morning.",
+        "ground_truth": """
+            def bp_category(systolic, diastolic):
+                if systolic >= 180 or diastolic >= 120:
+                    return 'crisis'
+                if systolic >= 140 or diastolic >= 90:
+                    return 'stage 2'
+                if systolic >= 130 or diastolic >= 80:
+                    return 'stage 1'
+                if systolic >= 120:
+                    return 'elevated'
+                if systolic < 90 or diastolic < 60:
+                    return 'low'
+                return 'normal'
+        """,
+        "tests": [
+            "bp_category(115, 75)",
+            "bp_category(120, 75)",
+            "bp_category(129, 79)",
+            "bp_category(125, 80)",
+            "bp_category(139, 70)",
+            "bp_category(140, 85)",
+            "bp_category(150, 95)",
+            "bp_category(181, 100)",
+            "bp_category(110, 120)",
+            "bp_category(88, 58)",
+        ],
+    },
+    {
+        "id": "be-train-047",
+        "request": "I want a python function that works out a medicine dose for a child from "
+        "their weight. It's for the clinic's reference tool.",
+        "ground_truth": """
+            def child_dose_mg(weight_kg, mg_per_kg=15):
+                if weight_kg <= 0:
+                    return 0
+                dose = weight_kg * mg_per_kg
+                dose = min(dose, 500)
+                return int(5 * round(dose / 5))
+        """,
+        "tests": [
+            "child_dose_mg(0)",
+            "child_dose_mg(10)",
+            "child_dose_mg(12.3)",
+            "child_dose_mg(20)",
+            "child_dose_mg(33.4)",
+            "child_dose_mg(40)",
+            "child_dose_mg(18, 10)",
+            "child_dose_mg(7.7, 12.5)",
+            "child_dose_mg(60, 10)",
+            "child_dose_mg(-5)",
+        ],
+    },
+    {
+        "id": "be-train-048",
+        "request": "Write me a python function that finds my longest streak of days where I "
+        "hit my step goal.",
+        "ground_truth": """
+            def longest_streak(daily_steps, goal=8000):
+                best = current = 0
+                for steps in daily_steps:
+                    if steps is None:
+                        continue
+                    if steps >= goal:
+                        current += 1
+                        best = max(best, current)
+                    else:
+                        current = 0
+                return best
+        """,
+        "tests": [
+            "longest_streak([])",
+            "longest_streak([9000, 10000, 7999, 8000])",
+            "longest_streak([8000, 8000, 8000])",
+            "longest_streak([7999, 7000, 100])",
+            "longest_streak([9000, None, 9000, 9000, 3000])",
+            "longest_streak([12000, 500, 12000, 12000, 12000, 12000])",
+            "longest_streak([5000, 6000, 5500], 5000)",
+            "longest_streak([10000, 9999, 10000], 10000)",
+            "longest_streak([None, None])",
+            "longest_streak([8500, 8600, None, 7000, 8100, 8200, 8300])",
+        ],
+    },
+    {
+        "id": "be-train-049",
+        "request": "I need a python function that tells me how many boxes I need to pack an "
+        "order in my warehouse.",
+        "ground_truth": """
+            def boxes_needed(items):
+                import math
+
+                regular = sum(item['qty'] for item in items if not item.get('fragile'))
+                fragile = sum(item['qty'] for item in items if item.get('fragile'))
+                return math.ceil(regular / 12) + math.ceil(fragile / 4)
+        """,
+        "tests": [
+            "boxes_needed([])",
+            "boxes_needed([{'qty': 1}])",
+            "boxes_needed([{'qty': 12}])",
+            "boxes_needed([{'qty': 13}])",
+            "boxes_needed([{'qty': 4, 'fragile': True}])",
+            "boxes_needed([{'qty': 5, 'fragile': True}])",
+            "boxes_needed([{'qty': 6}, {'qty': 6}, {'qty': 1, 'fragile': True}])",
+            "boxes_needed([{'qty': 30, 'fragile': False}, {'qty': 9, 'fragile': True}])",
+            "boxes_needed([{'qty': 0}, {'qty': 0, 'fragile': True}])",
+            "boxes_needed([{'qty': 25}, {'qty': 24}])",
+        ],
+    },
+    {
+        "id": "be-train-050",
+        "request": "Can you write a python function that estimates when an order will arrive? "
+        "We ship from our workshop on business days.",
+        "ground_truth": """
+            def delivery_date(order_date, order_hour, transit_days=3):
+                from datetime import date, timedelta
+
+                day = date.fromisoformat(order_date)
+                if order_hour >= 14:
+                    day += timedelta(days=1)
+                while day.weekday() >= 5:
+                    day += timedelta(days=1)
+                remaining = transit_days
+                while remaining > 0:
+                    day += timedelta(days=1)
+                    if day.weekday() < 5:
+                        remaining -= 1
+                return day.isoformat()
+        """,
+        "tests": [
+            "delivery_date('2024-05-06', 9)",
+            "delivery_date('2024-05-06', 13)",
+            "delivery_date('2024-05-06', 14)",
+            "delivery_date('2024-05-09', 15)",
+            "delivery_date('2024-05-10', 10)",
+            "delivery_date('2024-05-10', 16)",
+            "delivery_date('2024-05-11', 8)",
+            "delivery_date('2024-05-12', 20, 1)",
+            "delivery_date('2024-05-08', 11, 5)",
+            "delivery_date('2024-05-07', 0, 0)",
+        ],
+    },
 ]
