@@ -1484,4 +1484,281 @@ TASKS = [
             "delivery_date('2024-05-07', 0, 0)",
         ],
     },
+    {
+        "id": "be-train-051",
+        "request": "I want a python function that adds up the hours on an employee's timesheet "
+        "for the day.",
+        "ground_truth": """
+            def hours_worked(shifts):
+                total = 0
+                for shift in shifts:
+                    start, end = shift.split('-')
+                    sh, sm = (int(x) for x in start.split(':'))
+                    eh, em = (int(x) for x in end.split(':'))
+                    minutes = (eh * 60 + em) - (sh * 60 + sm)
+                    if minutes < 0:
+                        minutes += 24 * 60
+                    total += minutes
+                if total > 6 * 60:
+                    total -= 30
+                return round(total / 60, 2)
+        """,
+        "tests": [
+            "hours_worked([])",
+            "hours_worked(['09:00-17:00'])",
+            "hours_worked(['09:00-15:00'])",
+            "hours_worked(['09:00-15:01'])",
+            "hours_worked(['08:00-12:00', '13:00-17:30'])",
+            "hours_worked(['22:00-06:00'])",
+            "hours_worked(['10:15-11:05'])",
+            "hours_worked(['07:00-10:00', '11:00-14:00'])",
+            "hours_worked(['07:00-10:00', '11:00-14:20'])",
+            "hours_worked(['23:30-00:15', '01:00-02:00'])",
+        ],
+    },
+    {
+        "id": "be-train-052",
+        "request": "Can you write a python function that reads one line from the CSV exports "
+        "my bank gives me and turns it into a clean list?",
+        "ground_truth": """
+            def parse_bank_line(line):
+                fields = [field.strip() for field in line.split(';')]
+                cleaned = []
+                for field in fields:
+                    if field in ('', '-', 'N/A'):
+                        cleaned.append(None)
+                    elif field.replace('.', '', 1).replace('-', '', 1).isdigit():
+                        cleaned.append(float(field))
+                    else:
+                        cleaned.append(field.strip('"'))
+                return cleaned
+        """,
+        "tests": [
+            "parse_bank_line('2024-01-05;Coffee;-3.50')",
+            "parse_bank_line(' 2024-01-05 ; Coffee ; -3.50 ')",
+            "parse_bank_line('Rent;;-950')",
+            "parse_bank_line('Salary;N/A;2500.00')",
+            "parse_bank_line('\"Shop, Inc\";-;12')",
+            "parse_bank_line('')",
+            "parse_bank_line('a,b,c')",
+            "parse_bank_line('Fee;1.2.3;--4')",
+            "parse_bank_line('Refund; 15 ;N/A')",
+            "parse_bank_line('x;y;z;0.5')",
+        ],
+    },
+    {
+        "id": "be-train-053",
+        "request": "Write a python function that makes an acronym out of a team or project "
+        "name.",
+        "ground_truth": """
+            def make_acronym(name):
+                small = {'of', 'and', 'the', 'for', 'in', 'on'}
+                words = name.replace('-', ' ').split()
+                letters = [w[0].upper() for w in words if w.lower() not in small]
+                if len(letters) < 2:
+                    return ''.join(words).upper()[:4]
+                return '.'.join(letters) + '.'
+        """,
+        "tests": [
+            "make_acronym('Portable Network Graphics')",
+            "make_acronym('Bank of America')",
+            "make_acronym('Society for the Prevention of Cruelty')",
+            "make_acronym('self-contained underwater breathing apparatus')",
+            "make_acronym('Marketing')",
+            "make_acronym('The Team')",
+            "make_acronym('')",
+            "make_acronym('Rest and Relaxation')",
+            "make_acronym('war on drugs')",
+            "make_acronym('in the and of')",
+        ],
+    },
+    {
+        "id": "be-train-054",
+        "request": "I'd like a python function that encodes secret messages for the treasure "
+        "hunt I'm running for my kids.",
+        "ground_truth": """
+            def encode_message(message, shift=5):
+                out = []
+                for char in message:
+                    if char.isalpha() and char.isascii():
+                        base = ord('a') if char.islower() else ord('A')
+                        out.append(chr((ord(char) - base + shift) % 26 + base))
+                    elif char.isdigit():
+                        out.append(str(9 - int(char)))
+                    elif char == ' ':
+                        out.append('_')
+                    else:
+                        out.append(char)
+                return ''.join(out)
+        """,
+        "tests": [
+            "encode_message('abc')",
+            "encode_message('xyz')",
+            "encode_message('Hello World')",
+            "encode_message('Room 42!')",
+            "encode_message('')",
+            "encode_message('abc', 1)",
+            "encode_message('Zoo', 13)",
+            "encode_message('0123456789')",
+            "encode_message('Look under the BED.', 3)",
+            "encode_message('caf\u00e9 7')",
+        ],
+    },
+    {
+        "id": "be-train-055",
+        "request": "Can you write a python function that curves the grades on my last exam? "
+        "It was harder than I meant it to be.",
+        "ground_truth": """
+            def curve_scores(scores):
+                if not scores:
+                    return []
+                bump = 100 - max(scores)
+                bump = min(bump, 15)
+                return [min(100, round(score + bump)) if score > 0 else 0 for score in scores]
+        """,
+        "tests": [
+            "curve_scores([])",
+            "curve_scores([100, 80, 60])",
+            "curve_scores([90, 70, 50])",
+            "curve_scores([85, 84.6, 40])",
+            "curve_scores([70, 65, 30])",
+            "curve_scores([0, 50, 90])",
+            "curve_scores([50])",
+            "curve_scores([88.5, 72.25])",
+            "curve_scores([95, 95, 95])",
+            "curve_scores([60, 0, 0, 45])",
+        ],
+    },
+    {
+        "id": "be-train-056",
+        "request": "I need a python function that works out a student's attendance rate for my "
+        "report cards.",
+        "ground_truth": """
+            def attendance_rate(records):
+                credit = {'present': 1.0, 'late': 0.5, 'excused': 1.0, 'absent': 0.0}
+                counted = [r for r in records if r != 'holiday']
+                if not counted:
+                    return 100.0
+                earned = sum(credit.get(r, 0.0) for r in counted)
+                return round(100 * earned / len(counted), 1)
+        """,
+        "tests": [
+            "attendance_rate([])",
+            "attendance_rate(['present', 'present'])",
+            "attendance_rate(['present', 'absent'])",
+            "attendance_rate(['late', 'late', 'present', 'present'])",
+            "attendance_rate(['excused', 'absent', 'absent'])",
+            "attendance_rate(['holiday', 'holiday'])",
+            "attendance_rate(['present', 'holiday', 'absent'])",
+            "attendance_rate(['late', 'sick', 'present'])",
+            "attendance_rate(['present'] * 19 + ['late'])",
+            "attendance_rate(['absent', 'late', 'excused', 'present', 'holiday', 'late'])",
+        ],
+    },
+    {
+        "id": "be-train-057",
+        "request": "Write a python function that decides whether a member can borrow another "
+        "book from our community library, and says why not if they can't.",
+        "ground_truth": """
+            def borrow_check(tier, books_out, unpaid_fines):
+                limits = {'basic': 3, 'plus': 6, 'staff': 10}
+                if tier not in limits:
+                    return 'unknown tier'
+                if unpaid_fines > 5.0:
+                    return 'pay fines first'
+                if books_out >= limits[tier]:
+                    return 'limit reached'
+                return 'ok'
+        """,
+        "tests": [
+            "borrow_check('basic', 0, 0)",
+            "borrow_check('basic', 2, 0)",
+            "borrow_check('basic', 3, 0)",
+            "borrow_check('plus', 5, 5.0)",
+            "borrow_check('plus', 5, 5.01)",
+            "borrow_check('plus', 6, 0)",
+            "borrow_check('staff', 9, 1)",
+            "borrow_check('staff', 10, 0)",
+            "borrow_check('guest', 0, 0)",
+            "borrow_check('basic', 1, 12.5)",
+        ],
+    },
+    {
+        "id": "be-train-058",
+        "request": "I want a python function that guesses how long a party will wait for a "
+        "table at my restaurant.",
+        "ground_truth": """
+            def wait_minutes(party_size, parties_ahead, free_tables=0):
+                if party_size > 8:
+                    return None
+                if free_tables > parties_ahead:
+                    return 0
+                per_party = 12 if party_size <= 4 else 20
+                wait = (parties_ahead - free_tables + 1) * per_party
+                return min(wait, 90)
+        """,
+        "tests": [
+            "wait_minutes(2, 0, 1)",
+            "wait_minutes(2, 0)",
+            "wait_minutes(4, 3)",
+            "wait_minutes(5, 3)",
+            "wait_minutes(6, 1, 1)",
+            "wait_minutes(3, 2, 3)",
+            "wait_minutes(8, 10)",
+            "wait_minutes(9, 0, 5)",
+            "wait_minutes(1, 4, 2)",
+            "wait_minutes(4, 7)",
+        ],
+    },
+    {
+        "id": "be-train-059",
+        "request": "Can you write a python function that sets the priority of a support ticket "
+        "for our help desk?",
+        "ground_truth": """
+            def ticket_priority(severity, customer_tier, hours_open=0):
+                rank = {'critical': 1, 'major': 2, 'minor': 3, 'question': 4}.get(severity, 4)
+                if customer_tier == 'enterprise':
+                    rank -= 1
+                if hours_open >= 48:
+                    rank -= 1
+                return 'P' + str(max(rank, 1))
+        """,
+        "tests": [
+            "ticket_priority('critical', 'free')",
+            "ticket_priority('major', 'free')",
+            "ticket_priority('major', 'enterprise')",
+            "ticket_priority('minor', 'pro')",
+            "ticket_priority('minor', 'enterprise', 48)",
+            "ticket_priority('minor', 'pro', 47)",
+            "ticket_priority('question', 'free', 100)",
+            "ticket_priority('critical', 'enterprise', 72)",
+            "ticket_priority('bug', 'pro')",
+            "ticket_priority('question', 'enterprise')",
+        ],
+    },
+    {
+        "id": "be-train-060",
+        "request": "I need a python function that works out my team's average velocity for "
+        "sprint planning.",
+        "ground_truth": """
+            def average_velocity(points, last=3):
+                done = [p for p in points if p > 0]
+                recent = done[-last:]
+                if not recent:
+                    return 0
+                return round(sum(recent) / len(recent))
+        """,
+        "tests": [
+            "average_velocity([])",
+            "average_velocity([20])",
+            "average_velocity([20, 30])",
+            "average_velocity([10, 20, 30, 40])",
+            "average_velocity([10, 20, 0, 30, 40])",
+            "average_velocity([0, 0, 0])",
+            "average_velocity([21, 22, 25, 0], 2)",
+            "average_velocity([5, 8, 13, 21, 34], 5)",
+            "average_velocity([12, 17, 19, 23], 1)",
+            "average_velocity([33, 0, 28, 31, 0, 26])",
+        ],
+    },
 ]
