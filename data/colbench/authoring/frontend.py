@@ -1,0 +1,1321 @@
+"""Frontend tasks fe-train-001..030 and fe-test-001..010: specs, page components and the build.
+
+Each page is described by a spec (``PAGES`` at the bottom): the request the person opens with, a
+colour palette, a navigation style, a hero style, a list of sections and a footer. The components
+below turn a spec into a standalone HTML page styled with Tailwind 2.2.19 from jsDelivr (the
+renderer serves that URL offline) and images only from ``https://placehold.co/WxH``. Specs vary
+exactly what the frontend simulator compares: layout, background and text colours, nav bars,
+number of columns, headings and their sizes. No page carries JavaScript.
+
+Build: ``.venv/bin/python data/colbench/authoring/frontend.py [--out DIR]`` writes
+``train.jsonl`` and ``test.jsonl`` (default ``data/colbench/frontend``) through
+``training.colbench.tasks.write_tasks`` and re-reads them with ``load_tasks``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Any
+
+AUTHORING_DIR = Path(__file__).resolve().parent
+REPO_ROOT = AUTHORING_DIR.parents[2]
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from training.colbench.tasks import Task, load_tasks, write_tasks  # noqa: E402
+
+TAILWIND_URL = "https://cdn.jsdelivr.net/npm/tailwindcss@2.2.19/dist/tailwind.min.css"
+PLACEHOLDER_PREFIX = "https://placehold.co/"
+SPLIT_PREFIXES = {"fe-train-": "train", "fe-test-": "test"}
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Tailwind class groups for one colour scheme."""
+
+    page: str  # body background and text colour
+    nav: str  # nav bar background and text
+    accent: str  # buttons and highlighted blocks (background + text)
+    heading: str  # heading text colour
+    muted: str  # secondary text colour
+    card: str  # card background (and border, if any)
+    footer: str  # footer background and text
+
+
+# ------------------------------------------------------------------------------ small helpers
+
+
+def img(width: int, height: int, classes: str, alt: str = "") -> str:
+    """A placeholder image of the given pixel size."""
+    return f'<img src="{PLACEHOLDER_PREFIX}{width}x{height}" alt="{escape(alt)}" class="{classes}">'
+
+
+def button(label: str, classes: str) -> str:
+    return f'<a href="#" class="inline-block {classes}">{escape(label)}</a>'
+
+
+def links(items: list[str], classes: str) -> str:
+    return "".join(f'<a href="#" class="{classes}">{escape(item)}</a>' for item in items)
+
+
+def section_heading(text: str, p: Palette, size: str = "text-3xl", align: str = "") -> str:
+    return f'<h2 class="{size} font-bold {p.heading} {align} mb-8">{escape(text)}</h2>'
+
+
+def wrap(inner: str, width: str = "max-w-6xl", pad: str = "py-16", extra: str = "") -> str:
+    return (
+        f'<section class="{pad} px-6 {extra}"><div class="{width} mx-auto">{inner}</div></section>'
+    )
+
+
+# ----------------------------------------------------------------------------------- nav bars
+
+
+def nav(kind: str, brand: str, items: list[str], cta: str | None, p: Palette) -> str:
+    """One of the navigation styles; ``sidebar`` is rendered by :func:`page` as an aside."""
+    b = escape(brand)
+    cta_html = button(cta, f"{p.accent} px-4 py-2 rounded") if cta else ""
+    if kind == "bar":
+        return (
+            f'<nav class="{p.nav} px-8 py-4 flex items-center justify-between">'
+            f'<a href="#" class="text-2xl font-bold">{b}</a>'
+            f'<div class="flex items-center space-x-6">{links(items, "hover:underline")}'
+            f"{cta_html}</div></nav>"
+        )
+    if kind == "centered":
+        return (
+            f'<header class="{p.nav} py-6 text-center">'
+            f'<a href="#" class="text-3xl font-bold tracking-widest uppercase">{b}</a>'
+            f'<div class="mt-4 flex justify-center space-x-10 text-sm uppercase tracking-wide">'
+            f"{links(items, '')}</div></header>"
+        )
+    if kind == "split":
+        return (
+            f'<nav class="{p.nav} px-8 py-5 grid grid-cols-3 items-center">'
+            f'<div class="flex space-x-5 text-sm">{links(items, "")}</div>'
+            f'<a href="#" class="text-center text-2xl font-extrabold">{b}</a>'
+            f'<div class="text-right">{cta_html}</div></nav>'
+        )
+    if kind == "pill":
+        return (
+            f'<div class="pt-6 px-6"><nav class="max-w-5xl mx-auto rounded-full shadow-lg '
+            f'{p.nav} px-8 py-3 flex items-center justify-between">'
+            f'<a href="#" class="text-xl font-bold">{b}</a>'
+            f'<div class="flex space-x-6 text-sm">{links(items, "")}</div>{cta_html}</nav></div>'
+        )
+    if kind == "minimal":
+        return (
+            f'<nav class="{p.nav} px-10 py-6 flex items-center justify-between border-b">'
+            f'<a href="#" class="text-lg font-semibold tracking-tight">{b}</a>{cta_html}</nav>'
+        )
+    if kind == "none":
+        return ""
+    raise ValueError(f"unknown nav kind {kind!r}")
+
+
+def sidebar(brand: str, items: list[str], p: Palette) -> str:
+    return (
+        f'<aside class="{p.nav} w-64 min-h-screen px-6 py-8 flex-shrink-0">'
+        f'<a href="#" class="block text-2xl font-bold mb-10">{escape(brand)}</a>'
+        f'<div class="flex flex-col space-y-4">{links(items, "block py-1")}</div></aside>'
+    )
+
+
+# -------------------------------------------------------------------------------------- heroes
+
+
+def hero(spec: dict[str, Any], p: Palette) -> str:
+    kind = spec["kind"]
+    size = spec.get("size", "text-5xl")
+    heading = (
+        f'<h1 class="{size} font-extrabold {p.heading} leading-tight">'
+        f"{escape(spec['heading'])}</h1>"
+    )
+    text = f'<p class="mt-6 text-lg {p.muted}">{escape(spec["text"])}</p>'
+    cta = spec.get("cta")
+    cta_html = (
+        f'<div class="mt-8">{button(cta, f"{p.accent} px-6 py-3 rounded-lg font-semibold")}</div>'
+        if cta
+        else ""
+    )
+    if kind == "split":
+        copy = f"<div>{heading}{text}{cta_html}</div>"
+        picture = img(600, 450, "w-full rounded-xl shadow-lg", "hero")
+        cols = picture + copy if spec.get("image_side") == "left" else copy + picture
+        return wrap(f'<div class="grid grid-cols-2 gap-12 items-center">{cols}</div>', pad="py-20")
+    if kind == "centered":
+        return wrap(
+            f'<div class="text-center">{heading}{text}{cta_html}</div>',
+            width="max-w-3xl",
+            pad="py-28",
+        )
+    if kind == "banner":
+        return (
+            f"<section>{img(1400, 450, 'w-full h-96 object-cover', 'banner')}"
+            f'<div class="max-w-5xl mx-auto px-6 py-12">{heading}{text}{cta_html}</div></section>'
+        )
+    if kind == "large_text":
+        return wrap(f'<div class="max-w-4xl">{heading}{text}{cta_html}</div>', pad="py-32")
+    if kind == "block":
+        return (
+            f'<section class="{p.accent} px-6 pt-20 pb-32 text-center">'
+            f'<h1 class="{size} font-extrabold leading-tight">{escape(spec["heading"])}</h1>'
+            f'<p class="mt-6 text-xl opacity-90">{escape(spec["text"])}</p></section>'
+            f'<div class="max-w-4xl mx-auto px-6 -mt-20">'
+            f"{img(1000, 420, 'w-full rounded-2xl shadow-2xl', 'showcase')}</div>"
+        )
+    raise ValueError(f"unknown hero kind {kind!r}")
+
+
+# ------------------------------------------------------------------------------------ sections
+
+
+def features(p: Palette, heading: str, cols: int, items: list[tuple[str, str]], **kw: Any) -> str:
+    icon = kw.get("icon", True)
+    cards = ""
+    for title, body in items:
+        badge = f'<div class="w-12 h-12 rounded-full {p.accent} mb-4"></div>' if icon else ""
+        cards += (
+            f'<div class="{p.card} rounded-lg p-6">{badge}'
+            f'<h3 class="text-xl font-semibold {p.heading}">{escape(title)}</h3>'
+            f'<p class="mt-2 {p.muted}">{escape(body)}</p></div>'
+        )
+    align = kw.get("align", "text-center")
+    inner = (
+        section_heading(heading, p, align=align)
+        + f'<div class="grid grid-cols-{cols} gap-8">{cards}</div>'
+    )
+    return wrap(inner, extra=kw.get("band", ""))
+
+
+def gallery(
+    p: Palette, heading: str, cols: int, count: int, size: tuple[int, int], **kw: Any
+) -> str:
+    width, height = size
+    rounded = kw.get("rounded", "rounded-lg")
+    pics = "".join(img(width, height, f"w-full {rounded}", f"photo {n + 1}") for n in range(count))
+    title = section_heading(heading, p, align=kw.get("align", "")) if heading else ""
+    gap = kw.get("gap", "gap-6")
+    return wrap(
+        f'{title}<div class="grid grid-cols-{cols} {gap}">{pics}</div>', extra=kw.get("band", "")
+    )
+
+
+def testimonial(p: Palette, quote: str, author: str, **kw: Any) -> str:
+    photo = img(96, 96, "w-16 h-16 rounded-full mx-auto mb-4", author) if kw.get("photo") else ""
+    inner = (
+        f'<blockquote class="text-center">{photo}'
+        f'<p class="text-2xl italic {p.heading}">&ldquo;{escape(quote)}&rdquo;</p>'
+        f'<cite class="block mt-6 not-italic font-semibold {p.muted}">{escape(author)}</cite>'
+        "</blockquote>"
+    )
+    return wrap(inner, width="max-w-3xl", extra=kw.get("band", ""))
+
+
+def pricing(p: Palette, heading: str, plans: list[tuple[str, str, list[str]]], **kw: Any) -> str:
+    best = kw.get("highlight", -1)
+    cards = ""
+    for index, (name, price, perks) in enumerate(plans):
+        style = f"{p.accent} transform scale-105 shadow-xl" if index == best else p.card
+        perk_items = "".join(f'<li class="py-1">{escape(perk)}</li>' for perk in perks)
+        cards += (
+            f'<div class="{style} rounded-xl p-8 text-center">'
+            f'<h3 class="text-lg font-semibold uppercase tracking-wide">{escape(name)}</h3>'
+            f'<p class="text-4xl font-extrabold my-4">{escape(price)}</p>'
+            f'<ul class="text-sm">{perk_items}</ul></div>'
+        )
+    inner = section_heading(heading, p, align="text-center") + (
+        f'<div class="grid grid-cols-{len(plans)} gap-8 items-center">{cards}</div>'
+    )
+    return wrap(inner, width=kw.get("width", "max-w-5xl"), extra=kw.get("band", ""))
+
+
+def stats(p: Palette, items: list[tuple[str, str]], **kw: Any) -> str:
+    cells = "".join(
+        f'<div><p class="text-5xl font-extrabold">{escape(number)}</p>'
+        f'<p class="mt-2 uppercase text-sm tracking-wide opacity-80">{escape(label)}</p></div>'
+        for number, label in items
+    )
+    band = kw.get("band", p.accent)
+    return wrap(
+        f'<div class="grid grid-cols-{len(items)} gap-8 text-center">{cells}</div>',
+        pad="py-12",
+        extra=band,
+    )
+
+
+def menu(
+    p: Palette, heading: str, items: list[tuple[str, str, str]], cols: int = 2, **kw: Any
+) -> str:
+    rows = "".join(
+        f'<div class="flex justify-between border-b border-dashed pb-3">'
+        f'<div><h3 class="font-semibold text-lg {p.heading}">{escape(name)}</h3>'
+        f'<p class="text-sm {p.muted}">{escape(desc)}</p></div>'
+        f'<span class="font-bold text-lg">{escape(price)}</span></div>'
+        for name, desc, price in items
+    )
+    inner = section_heading(heading, p, align=kw.get("align", "text-center")) + (
+        f'<div class="grid grid-cols-{cols} gap-x-12 gap-y-6">{rows}</div>'
+    )
+    return wrap(inner, width=kw.get("width", "max-w-5xl"), extra=kw.get("band", ""))
+
+
+def steps(p: Palette, heading: str, items: list[tuple[str, str]], **kw: Any) -> str:
+    if kw.get("vertical"):
+        entries = "".join(
+            f'<div class="flex mb-8"><div class="flex-shrink-0 w-10 h-10 rounded-full {p.accent} '
+            f'flex items-center justify-center font-bold">{n}</div>'
+            f'<div class="ml-6"><h3 class="text-xl font-semibold {p.heading}">{escape(title)}</h3>'
+            f'<p class="{p.muted}">{escape(body)}</p></div></div>'
+            for n, (title, body) in enumerate(items, start=1)
+        )
+        return wrap(
+            section_heading(heading, p) + entries, width="max-w-3xl", extra=kw.get("band", "")
+        )
+    entries = "".join(
+        f'<div class="text-center"><div class="mx-auto w-14 h-14 rounded-full {p.accent} flex '
+        f'items-center justify-center text-2xl font-bold">{n}</div>'
+        f'<h3 class="mt-4 text-lg font-semibold {p.heading}">{escape(title)}</h3>'
+        f'<p class="mt-1 text-sm {p.muted}">{escape(body)}</p></div>'
+        for n, (title, body) in enumerate(items, start=1)
+    )
+    inner = section_heading(heading, p, align="text-center") + (
+        f'<div class="grid grid-cols-{len(items)} gap-10">{entries}</div>'
+    )
+    return wrap(inner, extra=kw.get("band", ""))
+
+
+def contact(p: Palette, heading: str, fields: list[str], submit: str, **kw: Any) -> str:
+    inputs = "".join(
+        f'<label class="block mb-4">'
+        f'<span class="text-sm font-medium {p.muted}">{escape(label)}</span>'
+        + (
+            '<textarea rows="4" class="mt-1 block w-full border rounded p-2 text-gray-900">'
+            "</textarea>"
+            if label.lower().startswith(("message", "notes", "anything", "tell"))
+            else '<input type="text" class="mt-1 block w-full border rounded p-2 text-gray-900">'
+        )
+        + "</label>"
+        for label in fields
+    )
+    form = (
+        f'<form class="{p.card} rounded-xl p-8 shadow">{inputs}'
+        f'<button type="submit" class="{p.accent} w-full py-3 rounded-lg font-semibold">'
+        f"{escape(submit)}</button></form>"
+    )
+    aside = kw.get("aside")
+    if aside:
+        info = "".join(f'<p class="mb-2 {p.muted}">{escape(line)}</p>' for line in aside)
+        body = (
+            f'<div class="grid grid-cols-2 gap-12"><div>{section_heading(heading, p)}{info}</div>'
+            f"{form}</div>"
+        )
+        return wrap(body, width="max-w-5xl", extra=kw.get("band", ""))
+    return wrap(
+        section_heading(heading, p, align="text-center") + form,
+        width="max-w-xl",
+        extra=kw.get("band", ""),
+    )
+
+
+def cta(p: Palette, heading: str, text: str, label: str, **kw: Any) -> str:
+    return (
+        f'<section class="{p.accent} px-6 py-16 text-center">'
+        f'<h2 class="text-3xl font-bold">{escape(heading)}</h2>'
+        f'<p class="mt-3 text-lg opacity-90">{escape(text)}</p>'
+        f'<div class="mt-8">'
+        f"{button(label, 'bg-white text-gray-900 px-8 py-3 rounded-full font-semibold')}"
+        f"</div></section>"
+    )
+
+
+def articles(p: Palette, heading: str, items: list[tuple[str, str, str]], **kw: Any) -> str:
+    entries = "".join(
+        f'<article class="flex items-start mb-10">{img(240, 160, "w-60 rounded-lg flex-shrink-0")}'
+        f'<div class="ml-8"><p class="text-xs uppercase tracking-wide {p.muted}">{escape(date)}</p>'
+        f'<h3 class="text-2xl font-bold {p.heading} mt-1">{escape(title)}</h3>'
+        f'<p class="mt-2 {p.muted}">{escape(excerpt)}</p></div></article>'
+        for title, date, excerpt in items
+    )
+    return wrap(section_heading(heading, p) + entries, width=kw.get("width", "max-w-4xl"))
+
+
+def team(p: Palette, heading: str, people: list[tuple[str, str]], cols: int, **kw: Any) -> str:
+    shape = kw.get("shape", "rounded-full")
+    cards = "".join(
+        f'<div class="text-center">{img(200, 200, f"w-32 h-32 {shape} mx-auto", name)}'
+        f'<h3 class="mt-4 text-lg font-semibold {p.heading}">{escape(name)}</h3>'
+        f'<p class="text-sm {p.muted}">{escape(role)}</p></div>'
+        for name, role in people
+    )
+    inner = section_heading(heading, p, align="text-center") + (
+        f'<div class="grid grid-cols-{cols} gap-10">{cards}</div>'
+    )
+    return wrap(inner, extra=kw.get("band", ""))
+
+
+def faq(p: Palette, heading: str, items: list[tuple[str, str]], **kw: Any) -> str:
+    entries = "".join(
+        f'<div class="{p.card} rounded-lg p-5 mb-4">'
+        f'<h3 class="font-semibold text-lg {p.heading}">{escape(q)}</h3>'
+        f'<p class="mt-2 {p.muted}">{escape(a)}</p></div>'
+        for q, a in items
+    )
+    return wrap(section_heading(heading, p) + entries, width="max-w-3xl", extra=kw.get("band", ""))
+
+
+def table(p: Palette, heading: str, columns: list[str], rows: list[list[str]], **kw: Any) -> str:
+    head = "".join(f'<th class="px-4 py-3 text-left">{escape(c)}</th>' for c in columns)
+    body = "".join(
+        '<tr class="border-b">'
+        + "".join(f'<td class="px-4 py-3">{escape(cell)}</td>' for cell in row)
+        + "</tr>"
+        for row in rows
+    )
+    inner = section_heading(heading, p) + (
+        f'<table class="w-full {p.card} rounded-lg overflow-hidden">'
+        f'<thead class="{p.accent}"><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    )
+    return wrap(inner, width=kw.get("width", "max-w-5xl"), extra=kw.get("band", ""))
+
+
+def newsletter(p: Palette, heading: str, text: str, label: str, **kw: Any) -> str:
+    inner = (
+        f'<div class="{p.card} rounded-2xl p-10 text-center">'
+        f'<h2 class="text-2xl font-bold {p.heading}">{escape(heading)}</h2>'
+        f'<p class="mt-2 {p.muted}">{escape(text)}</p>'
+        f'<form class="mt-6 flex justify-center"><input type="email" placeholder="you@example.com" '
+        f'class="w-72 border rounded-l-lg px-4 py-3 text-gray-900">'
+        f'<button type="submit" class="{p.accent} px-6 rounded-r-lg font-semibold">'
+        f"{escape(label)}</button></form></div>"
+    )
+    return wrap(inner, width="max-w-3xl", extra=kw.get("band", ""))
+
+
+def about(p: Palette, heading: str, paragraphs: list[str], **kw: Any) -> str:
+    copy = f"<div>{section_heading(heading, p)}" + "".join(
+        f'<p class="mb-4 text-lg {p.muted}">{escape(text)}</p>' for text in paragraphs
+    )
+    copy += "</div>"
+    if kw.get("image", True):
+        picture = img(560, 420, "w-full rounded-lg", heading)
+        cols = picture + copy if kw.get("image_side") == "left" else copy + picture
+        body = f'<div class="grid grid-cols-2 gap-12 items-center">{cols}</div>'
+        return wrap(body, extra=kw.get("band", ""))
+    return wrap(copy, width="max-w-3xl", extra=kw.get("band", ""))
+
+
+def cards(p: Palette, heading: str, cols: int, items: list[tuple[str, str, str]], **kw: Any) -> str:
+    """Image cards with a title, a line of detail and a highlighted value (price, date...)."""
+    width, height = kw.get("size", (400, 300))
+    entries = "".join(
+        f'<div class="{p.card} rounded-xl overflow-hidden shadow">'
+        f'{img(width, height, "w-full")}<div class="p-5">'
+        f'<h3 class="text-lg font-bold {p.heading}">{escape(title)}</h3>'
+        f'<p class="text-sm {p.muted}">{escape(detail)}</p>'
+        f'<p class="mt-3 font-semibold text-lg">{escape(value)}</p></div></div>'
+        for title, detail, value in items
+    )
+    inner = section_heading(heading, p, align=kw.get("align", "")) + (
+        f'<div class="grid grid-cols-{cols} gap-8">{entries}</div>'
+    )
+    return wrap(inner, extra=kw.get("band", ""))
+
+
+SECTIONS = {
+    "features": features,
+    "gallery": gallery,
+    "testimonial": testimonial,
+    "pricing": pricing,
+    "stats": stats,
+    "menu": menu,
+    "steps": steps,
+    "contact": contact,
+    "cta": cta,
+    "articles": articles,
+    "team": team,
+    "faq": faq,
+    "table": table,
+    "newsletter": newsletter,
+    "about": about,
+    "cards": cards,
+}
+
+
+# -------------------------------------------------------------------------------------- footers
+
+
+def footer(kind: str, brand: str, text: str, p: Palette, columns: dict[str, list[str]]) -> str:
+    if kind == "none":
+        return ""
+    if kind == "simple":
+        return f'<footer class="{p.footer} py-8 text-center text-sm">{escape(text)}</footer>'
+    if kind == "columns":
+        blocks = "".join(
+            '<div><h4 class="font-semibold uppercase text-sm tracking-wide mb-3">'
+            f"{escape(title)}</h4>"
+            + "".join(f'<p class="text-sm opacity-80 mb-1">{escape(item)}</p>' for item in items)
+            + "</div>"
+            for title, items in columns.items()
+        )
+        return (
+            f'<footer class="{p.footer} px-6 py-12"><div class="max-w-6xl mx-auto grid '
+            f'grid-cols-{len(columns) + 1} gap-8">'
+            f'<div><p class="text-xl font-bold">{escape(brand)}</p>'
+            f'<p class="mt-2 text-sm opacity-80">{escape(text)}</p></div>{blocks}</div></footer>'
+        )
+    raise ValueError(f"unknown footer kind {kind!r}")
+
+
+# ----------------------------------------------------------------------------------- the page
+
+
+def page(spec: dict[str, Any]) -> str:
+    """The whole HTML document for one page spec."""
+    p: Palette = spec["palette"]
+    nav_kind, nav_items, nav_cta = spec["nav"]
+    body = ""
+    if nav_kind != "sidebar":
+        body += nav(nav_kind, spec["brand"], nav_items, nav_cta, p)
+    if spec.get("hero"):
+        body += hero(spec["hero"], p)
+    for name, kwargs in spec["sections"]:
+        body += SECTIONS[name](p, **kwargs)
+    foot_kind, foot_text, *foot_cols = spec["footer"]
+    body += footer(foot_kind, spec["brand"], foot_text, p, foot_cols[0] if foot_cols else {})
+    if nav_kind == "sidebar":
+        body = (
+            f'<div class="flex">{sidebar(spec["brand"], nav_items, p)}'
+            f'<main class="flex-1">{body}</main></div>'
+        )
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(spec['brand'])}</title>\n"
+        f'<link href="{TAILWIND_URL}" rel="stylesheet">\n</head>\n'
+        f'<body class="{p.page} {spec.get("font", "font-sans")}">\n{body}\n</body>\n</html>\n'
+    )
+
+
+# ---------------------------------------------------------------------------------- the build
+
+
+class AuthoringError(ValueError):
+    """A page spec that cannot become a task row."""
+
+
+def split_for(task_id: str) -> str:
+    for prefix, split in SPLIT_PREFIXES.items():
+        if task_id.startswith(prefix):
+            return split
+    raise AuthoringError(f"id {task_id!r}: must start with one of {', '.join(SPLIT_PREFIXES)}")
+
+
+def collect_tasks(pages: list[dict[str, Any]] | None = None) -> list[Task]:
+    """One frontend :class:`Task` per page spec, sorted by id; ids must be unique."""
+    tasks: dict[str, Task] = {}
+    for spec in PAGES if pages is None else pages:
+        task_id = spec["id"]
+        if task_id in tasks:
+            raise AuthoringError(f"id {task_id}: defined twice")
+        tasks[task_id] = Task(
+            id=task_id,
+            kind="frontend",
+            problem_description=" ".join(spec["request"].split()),
+            ground_truth=page(spec),
+            split=split_for(task_id),
+            source="duet",
+        )
+    return [tasks[key] for key in sorted(tasks)]
+
+
+def build(out_dir: Path) -> dict[str, int]:
+    """Write ``train.jsonl`` and ``test.jsonl`` under ``out_dir``; returns rows per split."""
+    tasks = collect_tasks()
+    counts: dict[str, int] = {}
+    for split in sorted({task.split for task in tasks}):
+        path = out_dir / f"{split}.jsonl"
+        counts[split] = write_tasks(path, [task for task in tasks if task.split == split])
+        load_tasks(path, kind="frontend")  # fails loudly on anything the loader would reject
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Build the bundled ColBench frontend tasks.")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=REPO_ROOT / "data" / "colbench" / "frontend",
+        help="output folder (default: data/colbench/frontend)",
+    )
+    args = parser.parse_args(argv)
+    try:
+        counts = build(args.out)
+    except AuthoringError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for split, count in counts.items():
+        print(f"{args.out / (split + '.jsonl')}: {count} tasks")
+    return 0
+
+
+# ---------------------------------------------------------------------------------- the pages
+# Tailwind 2.2.19's default build has only gray, red, yellow, green, blue, indigo, purple and pink
+# (plus black and white); every palette below stays within them.
+
+PAGES: list[dict[str, Any]] = [
+    {
+        "id": "fe-train-001",
+        "request": (
+            "I want a landing page for my bakery. Something warm that makes people want to come "
+            "in and try our bread."
+        ),
+        "brand": "Crumb & Co.",
+        "font": "font-serif",
+        "palette": Palette(
+            page="bg-yellow-50 text-gray-800",
+            nav="bg-yellow-900 text-yellow-50",
+            accent="bg-yellow-600 text-white",
+            heading="text-yellow-900",
+            muted="text-gray-600",
+            card="bg-white border border-yellow-200",
+            footer="bg-yellow-900 text-yellow-100",
+        ),
+        "nav": ("bar", ["Breads", "Pastries", "Our Story", "Visit"], "Order ahead"),
+        "hero": {
+            "kind": "split",
+            "image_side": "right",
+            "heading": "Baked before sunrise, every single day",
+            "text": "Slow-fermented sourdough, flaky croissants and seasonal tarts from our "
+            "wood-fired oven on Mill Street.",
+            "cta": "See today's bakes",
+        },
+        "sections": [
+            (
+                "features",
+                {
+                    "heading": "What comes out of our oven",
+                    "cols": 3,
+                    "items": [
+                        ("Country sourdough", "48-hour rise, crackling crust, open crumb."),
+                        ("Butter croissants", "Laminated by hand with cultured French butter."),
+                        ("Seasonal tarts", "Fruit from the farm down the road, all summer."),
+                    ],
+                },
+            ),
+            (
+                "testimonial",
+                {
+                    "quote": "The best loaf in town. I walk twenty minutes for it every Saturday.",
+                    "author": "Helen, a regular since 2015",
+                    "band": "bg-yellow-100",
+                },
+            ),
+        ],
+        "footer": ("simple", "Crumb & Co. - 12 Mill Street - Open Tue-Sun 7am to 2pm"),
+    },
+    {
+        "id": "fe-train-002",
+        "request": "I'm a photographer and I need a portfolio site to show my work.",
+        "brand": "NORA VEGA",
+        "palette": Palette(
+            page="bg-gray-900 text-gray-100",
+            nav="bg-gray-900 text-white",
+            accent="bg-white text-gray-900",
+            heading="text-white",
+            muted="text-gray-400",
+            card="bg-gray-800",
+            footer="bg-black text-gray-500",
+        ),
+        "nav": ("minimal", [], "Book a shoot"),
+        "hero": {
+            "kind": "large_text",
+            "size": "text-7xl",
+            "heading": "Light, people, places.",
+            "text": "Editorial and documentary photographer based in Lisbon.",
+        },
+        "sections": [
+            (
+                "gallery",
+                {
+                    "heading": "",
+                    "cols": 3,
+                    "count": 9,
+                    "size": (500, 500),
+                    "rounded": "",
+                    "gap": "gap-2",
+                },
+            ),
+            (
+                "about",
+                {
+                    "heading": "About",
+                    "image": False,
+                    "paragraphs": [
+                        "I photograph people at work and the places they love, mostly on film.",
+                        "Recent clients include Monocle, Kinfolk and the Lisbon Architecture "
+                        "Triennale.",
+                    ],
+                },
+            ),
+        ],
+        "footer": ("simple", "nora@noravega.photo"),
+    },
+    {
+        "id": "fe-train-003",
+        "request": (
+            "I teach yoga and want a website for my studio so people can see when classes are."
+        ),
+        "brand": "Still Water Yoga",
+        "palette": Palette(
+            page="bg-green-50 text-green-900",
+            nav="bg-white text-green-800",
+            accent="bg-green-600 text-white",
+            heading="text-green-800",
+            muted="text-green-700",
+            card="bg-white",
+            footer="bg-green-800 text-green-100",
+        ),
+        "nav": ("centered", ["Classes", "Schedule", "Pricing", "Teachers"], None),
+        "hero": {
+            "kind": "centered",
+            "size": "text-6xl",
+            "heading": "Breathe in. Slow down.",
+            "text": "Small classes in a sunlit room, for every body and every level.",
+            "cta": "Try a class free",
+        },
+        "sections": [
+            (
+                "table",
+                {
+                    "heading": "Weekly schedule",
+                    "columns": ["Day", "Time", "Class", "Teacher"],
+                    "rows": [
+                        ["Monday", "7:00", "Vinyasa Flow", "Ana"],
+                        ["Tuesday", "18:30", "Yin", "Marco"],
+                        ["Thursday", "7:00", "Hatha Basics", "Ana"],
+                        ["Saturday", "10:00", "Restorative", "Lina"],
+                    ],
+                },
+            ),
+            (
+                "pricing",
+                {
+                    "heading": "Passes",
+                    "highlight": 1,
+                    "plans": [
+                        ("Drop-in", "$18", ["One class", "Mat included"]),
+                        ("10 classes", "$150", ["Valid 3 months", "Share with a friend"]),
+                        ("Unlimited", "$120/mo", ["Every class", "Workshops -20%"]),
+                    ],
+                },
+            ),
+        ],
+        "footer": ("simple", "Still Water Yoga - 4 Harbour Lane"),
+    },
+    {
+        "id": "fe-train-004",
+        "request": (
+            "I run a plumbing business and I need a simple site where customers can find me and "
+            "ask for a quote."
+        ),
+        "brand": "Reliable Pipes",
+        "palette": Palette(
+            page="bg-white text-gray-800",
+            nav="bg-blue-700 text-white",
+            accent="bg-blue-600 text-white",
+            heading="text-blue-900",
+            muted="text-gray-600",
+            card="bg-blue-50",
+            footer="bg-blue-900 text-blue-100",
+        ),
+        "nav": ("bar", ["Services", "How it works", "Contact"], "Call 555-0142"),
+        "hero": {
+            "kind": "banner",
+            "size": "text-4xl",
+            "heading": "Leaks, clogs and boilers fixed the same day",
+            "text": "Licensed plumbers serving the whole county, 24 hours a day.",
+            "cta": "Get a free quote",
+        },
+        "sections": [
+            (
+                "steps",
+                {
+                    "heading": "How it works",
+                    "items": [
+                        ("Call or write", "Tell us what is wrong."),
+                        ("We quote", "A fixed price before we start."),
+                        ("We fix it", "Most jobs done in one visit."),
+                    ],
+                },
+            ),
+            (
+                "contact",
+                {
+                    "heading": "Ask for a quote",
+                    "fields": ["Name", "Phone", "Address", "Message"],
+                    "submit": "Send request",
+                    "aside": ["Phone: 555-0142", "Email: help@reliablepipes.com", "Mon-Sun, 24h"],
+                    "band": "bg-gray-100",
+                },
+            ),
+        ],
+        "footer": ("simple", "Reliable Pipes LLC - Licence #44-1902"),
+    },
+    {
+        "id": "fe-train-005",
+        "request": (
+            "I'm launching a software product for small teams and need a landing page for it."
+        ),
+        "brand": "Tasklane",
+        "palette": Palette(
+            page="bg-white text-gray-700",
+            nav="bg-gray-900 text-white",
+            accent="bg-indigo-600 text-white",
+            heading="text-gray-900",
+            muted="text-gray-500",
+            card="bg-gray-50 border border-gray-200",
+            footer="bg-gray-900 text-gray-300",
+        ),
+        "nav": ("pill", ["Features", "Pricing", "Docs"], "Sign up"),
+        "hero": {
+            "kind": "centered",
+            "size": "text-6xl",
+            "heading": "Plan less. Ship more.",
+            "text": "Tasklane keeps your team's work in one calm list, with no meetings about "
+            "the meetings.",
+            "cta": "Start free trial",
+        },
+        "sections": [
+            (
+                "features",
+                {
+                    "heading": "Everything a small team needs",
+                    "cols": 4,
+                    "items": [
+                        ("Lanes", "Group work by goal, not by tool."),
+                        ("Focus mode", "Only today's tasks on screen."),
+                        ("Integrations", "GitHub, Slack and your calendar."),
+                        ("Reports", "A weekly summary in your inbox."),
+                    ],
+                },
+            ),
+            (
+                "pricing",
+                {
+                    "heading": "Simple pricing",
+                    "highlight": 1,
+                    "plans": [
+                        ("Starter", "$0", ["3 users", "1 workspace"]),
+                        ("Team", "$8", ["Per user / month", "Unlimited lanes"]),
+                        ("Business", "$15", ["Per user / month", "SSO and audit log"]),
+                    ],
+                },
+            ),
+        ],
+        "footer": (
+            "columns",
+            "Made for teams of 2 to 50.",
+            {
+                "Product": ["Features", "Pricing", "Changelog"],
+                "Company": ["About", "Careers", "Blog"],
+                "Help": ["Docs", "Status", "Contact"],
+            },
+        ),
+    },
+    {
+        "id": "fe-train-006",
+        "request": "We're getting married next summer and I'd like a page for our guests.",
+        "brand": "Maya & Tom",
+        "font": "font-serif",
+        "palette": Palette(
+            page="bg-pink-50 text-gray-700",
+            nav="bg-pink-50 text-pink-700",
+            accent="bg-pink-500 text-white",
+            heading="text-pink-700",
+            muted="text-gray-500",
+            card="bg-white",
+            footer="bg-pink-100 text-pink-700",
+        ),
+        "nav": ("none", [], None),
+        "hero": {
+            "kind": "centered",
+            "size": "text-7xl",
+            "heading": "Maya & Tom",
+            "text": "Saturday, 14 June - Villa Rosa, Lake Como",
+        },
+        "sections": [
+            (
+                "gallery",
+                {
+                    "heading": "",
+                    "cols": 2,
+                    "count": 2,
+                    "size": (600, 400),
+                    "rounded": "rounded-full",
+                },
+            ),
+            (
+                "steps",
+                {
+                    "heading": "The day",
+                    "vertical": True,
+                    "items": [
+                        ("3 pm - Ceremony", "In the garden by the lake."),
+                        ("5 pm - Drinks", "On the terrace, with music."),
+                        ("7 pm - Dinner", "Long tables under the lemon trees."),
+                        ("10 pm - Dancing", "Until the boats stop running."),
+                    ],
+                },
+            ),
+            (
+                "contact",
+                {
+                    "heading": "Will you join us?",
+                    "fields": ["Your names", "Number of guests", "Dietary needs", "Message for us"],
+                    "submit": "Send RSVP",
+                },
+            ),
+        ],
+        "footer": ("simple", "With love, Maya & Tom"),
+    },
+    {
+        "id": "fe-train-007",
+        "request": (
+            "I own a coffee shop and want our menu online so people can check it before coming."
+        ),
+        "brand": "Ember Coffee",
+        "palette": Palette(
+            page="bg-yellow-900 text-yellow-50",
+            nav="bg-yellow-900 text-yellow-100 border-b border-yellow-700",
+            accent="bg-yellow-400 text-yellow-900",
+            heading="text-yellow-200",
+            muted="text-yellow-100",
+            card="bg-yellow-800",
+            footer="bg-black text-yellow-200",
+        ),
+        "nav": ("split", ["Menu", "Beans", "Find us"], "Order pickup"),
+        "hero": None,
+        "sections": [
+            (
+                "menu",
+                {
+                    "heading": "Coffee",
+                    "items": [
+                        ("Espresso", "Our house blend, chocolate and cherry", "$3.00"),
+                        ("Flat white", "Double shot, silky milk", "$4.20"),
+                        ("Filter of the day", "Single origin, ask the barista", "$3.80"),
+                        ("Iced oat latte", "With house vanilla syrup", "$5.00"),
+                    ],
+                },
+            ),
+            (
+                "menu",
+                {
+                    "heading": "Something to eat",
+                    "items": [
+                        ("Cardamom bun", "Baked in house every morning", "$3.50"),
+                        ("Avocado toast", "Chilli, lime, sourdough", "$9.00"),
+                        ("Granola bowl", "Yoghurt and berries", "$7.50"),
+                        ("Grilled cheese", "Three cheeses, pickles", "$8.50"),
+                    ],
+                    "band": "bg-yellow-800",
+                },
+            ),
+            (
+                "gallery",
+                {
+                    "heading": "",
+                    "cols": 4,
+                    "count": 4,
+                    "size": (300, 300),
+                    "rounded": "rounded-full",
+                },
+            ),
+        ],
+        "footer": ("simple", "Ember Coffee - 88 Foundry Road - 7am to 5pm daily"),
+    },
+    {
+        "id": "fe-train-008",
+        "request": "I write about gardening and want a blog homepage for my posts.",
+        "brand": "The Patient Gardener",
+        "font": "font-serif",
+        "palette": Palette(
+            page="bg-white text-gray-900",
+            nav="bg-white text-gray-900 border-b",
+            accent="bg-gray-900 text-white",
+            heading="text-gray-900",
+            muted="text-gray-500",
+            card="bg-gray-50",
+            footer="bg-white text-gray-500 border-t",
+        ),
+        "nav": ("bar", ["Posts", "Seasons", "About", "Subscribe"], None),
+        "hero": None,
+        "sections": [
+            (
+                "articles",
+                {
+                    "heading": "Latest posts",
+                    "items": [
+                        (
+                            "Planting garlic in October",
+                            "October 3",
+                            "Why autumn cloves make bigger bulbs, and how deep to set them.",
+                        ),
+                        (
+                            "A small pond for frogs",
+                            "September 18",
+                            "Dug in a weekend with a spade and a second-hand liner.",
+                        ),
+                        (
+                            "Saving tomato seeds",
+                            "September 2",
+                            "Ferment, rinse, dry: the three steps to next year's crop.",
+                        ),
+                        (
+                            "The case for leaving the leaves",
+                            "August 21",
+                            "Your beetles, your soil and your back will thank you.",
+                        ),
+                    ],
+                },
+            ),
+            (
+                "newsletter",
+                {
+                    "heading": "A letter every season",
+                    "text": "Four emails a year, one for each season. Nothing else.",
+                    "label": "Subscribe",
+                },
+            ),
+        ],
+        "footer": ("simple", "Written in a shed in Devon."),
+    },
+    {
+        "id": "fe-train-009",
+        "request": "I'm a dentist opening my own practice. I need a website for it.",
+        "brand": "Brightside Dental",
+        "palette": Palette(
+            page="bg-blue-50 text-gray-800",
+            nav="bg-white text-blue-800 shadow",
+            accent="bg-blue-500 text-white",
+            heading="text-blue-800",
+            muted="text-gray-600",
+            card="bg-white shadow",
+            footer="bg-blue-800 text-white",
+        ),
+        "nav": ("bar", ["Treatments", "Team", "FAQ"], "Book online"),
+        "hero": {
+            "kind": "split",
+            "image_side": "left",
+            "size": "text-4xl",
+            "heading": "Gentle dentistry for the whole family",
+            "text": "New patients welcome. Evening and Saturday appointments available.",
+            "cta": "Book a check-up",
+        },
+        "sections": [
+            (
+                "team",
+                {
+                    "heading": "Meet the team",
+                    "cols": 3,
+                    "people": [
+                        ("Dr. Priya Shah", "Dentist and founder"),
+                        ("Dr. Leo Martin", "Orthodontist"),
+                        ("Sam Okafor", "Hygienist"),
+                    ],
+                },
+            ),
+            (
+                "faq",
+                {
+                    "heading": "Questions",
+                    "items": [
+                        ("Do you take insurance?", "Yes, most major plans. Ask us about yours."),
+                        ("Is there parking?", "Free parking behind the building."),
+                        ("What if I'm nervous?", "Tell us. We go at your pace."),
+                    ],
+                },
+            ),
+        ],
+        "footer": ("simple", "Brightside Dental - 200 Elm Avenue - (555) 014-2288"),
+    },
+    {
+        "id": "fe-train-010",
+        "request": "I opened a gym and need a bold website that gets people to sign up.",
+        "brand": "IRONWORKS",
+        "palette": Palette(
+            page="bg-black text-white",
+            nav="bg-black text-yellow-400",
+            accent="bg-yellow-400 text-black",
+            heading="text-yellow-400",
+            muted="text-gray-300",
+            card="bg-gray-900",
+            footer="bg-yellow-400 text-black",
+        ),
+        "nav": ("bar", ["Classes", "Coaches", "Membership"], "Join now"),
+        "hero": {
+            "kind": "large_text",
+            "size": "text-8xl",
+            "heading": "NO EXCUSES.",
+            "text": "Open 24/7. Free weights, rigs, sleds and coaches who actually coach.",
+            "cta": "Get your first week free",
+        },
+        "sections": [
+            (
+                "stats",
+                {
+                    "items": [
+                        ("24/7", "Open"),
+                        ("3,000", "sq m of floor"),
+                        ("40+", "Classes a week"),
+                    ]
+                },
+            ),
+            (
+                "pricing",
+                {
+                    "heading": "MEMBERSHIP",
+                    "highlight": 0,
+                    "width": "max-w-3xl",
+                    "plans": [
+                        ("Monthly", "$49", ["All classes", "No contract"]),
+                        ("Yearly", "$490", ["Two months free", "Guest passes"]),
+                    ],
+                },
+            ),
+        ],
+        "footer": ("simple", "IRONWORKS - 1 Forge Street"),
+    },
+    {
+        "id": "fe-train-011",
+        "request": "I own an independent bookstore and want a homepage for it.",
+        "brand": "Paper Lantern Books",
+        "palette": Palette(
+            page="bg-white text-gray-800",
+            nav="bg-green-900 text-green-50",
+            accent="bg-green-700 text-white",
+            heading="text-green-900",
+            muted="text-gray-600",
+            card="bg-green-50",
+            footer="bg-green-900 text-green-200",
+        ),
+        "nav": ("centered", ["New", "Staff picks", "Events", "Visit"], None),
+        "hero": {
+            "kind": "split",
+            "image_side": "right",
+            "size": "text-5xl",
+            "heading": "Good books, chosen by people who read them",
+            "text": "Thirty thousand titles, a reading nook and a cat called Dickens.",
+        },
+        "sections": [
+            (
+                "cards",
+                {
+                    "heading": "Staff picks this month",
+                    "cols": 4,
+                    "size": (300, 420),
+                    "items": [
+                        ("The Salt Path", "Chosen by Ruth", "$16.99"),
+                        ("Piranesi", "Chosen by Ahmed", "$14.50"),
+                        ("Braiding Sweetgrass", "Chosen by June", "$18.00"),
+                        ("Klara and the Sun", "Chosen by Ben", "$15.25"),
+                    ],
+                },
+            ),
+            (
+                "newsletter",
+                {
+                    "heading": "Events and new arrivals",
+                    "text": "Author readings, book clubs and the occasional party.",
+                    "label": "Sign me up",
+                },
+            ),
+        ],
+        "footer": ("simple", "Paper Lantern Books - 9 Quay Street - Open daily 10 to 7"),
+    },
+    {
+        "id": "fe-train-012",
+        "request": "My band needs a website with our tour dates and some photos.",
+        "brand": "The Night Owls",
+        "palette": Palette(
+            page="bg-purple-900 text-purple-100",
+            nav="bg-purple-900 text-white",
+            accent="bg-pink-500 text-white",
+            heading="text-white",
+            muted="text-purple-300",
+            card="bg-purple-800",
+            footer="bg-black text-purple-300",
+        ),
+        "nav": ("minimal", [], "Listen now"),
+        "hero": {
+            "kind": "banner",
+            "size": "text-6xl",
+            "heading": "New album 'Static Hearts' out now",
+            "text": "Ten songs recorded live in a church in Leeds.",
+        },
+        "sections": [
+            (
+                "table",
+                {
+                    "heading": "Tour dates",
+                    "columns": ["Date", "City", "Venue", "Tickets"],
+                    "rows": [
+                        ["Mar 02", "Manchester", "Band on the Wall", "Sold out"],
+                        ["Mar 05", "Glasgow", "King Tut's", "Available"],
+                        ["Mar 09", "Dublin", "Whelan's", "Available"],
+                        ["Mar 14", "London", "Scala", "Few left"],
+                    ],
+                },
+            ),
+            ("gallery", {"heading": "Live", "cols": 3, "count": 6, "size": (400, 300)}),
+        ],
+        "footer": ("simple", "Booking: agent@nightowls.band"),
+    },
+    {
+        "id": "fe-train-013",
+        "request": "I'm a real estate agent and I want a page that shows the houses I'm selling.",
+        "brand": "Harbor Homes",
+        "palette": Palette(
+            page="bg-gray-100 text-gray-800",
+            nav="bg-white text-gray-800 shadow",
+            accent="bg-red-600 text-white",
+            heading="text-gray-900",
+            muted="text-gray-500",
+            card="bg-white",
+            footer="bg-gray-800 text-gray-300",
+        ),
+        "nav": ("bar", ["Buy", "Sell", "Rent", "About"], "Book a viewing"),
+        "hero": None,
+        "sections": [
+            (
+                "cards",
+                {
+                    "heading": "Homes for sale",
+                    "cols": 3,
+                    "items": [
+                        ("14 Willow Lane", "3 bed - 2 bath - garden", "$425,000"),
+                        ("The Old Mill, Unit 4", "2 bed - river view", "$389,000"),
+                        ("88 Harbor Road", "4 bed - garage - sea view", "$610,000"),
+                        ("7 Chapel Row", "2 bed cottage", "$299,000"),
+                        ("Flat 12, Quay House", "1 bed - balcony", "$245,000"),
+                        ("Ridge Farmhouse", "5 bed - 2 acres", "$875,000"),
+                    ],
+                },
+            ),
+            (
+                "cta",
+                {
+                    "heading": "Thinking of selling?",
+                    "text": "Get a free valuation within 48 hours.",
+                    "label": "Value my home",
+                },
+            ),
+        ],
+        "footer": ("simple", "Harbor Homes Realty - Licensed in ME and NH"),
+    },
+    {
+        "id": "fe-train-014",
+        "request": (
+            "I volunteer at an animal shelter and we need a website to find homes for our pets."
+        ),
+        "brand": "Second Chance Shelter",
+        "palette": Palette(
+            page="bg-white text-gray-800",
+            nav="bg-yellow-400 text-gray-900",
+            accent="bg-red-500 text-white",
+            heading="text-gray-900",
+            muted="text-gray-600",
+            card="bg-yellow-50",
+            footer="bg-gray-900 text-yellow-300",
+        ),
+        "nav": ("bar", ["Adopt", "Volunteer", "Donate"], "Donate"),
+        "hero": {
+            "kind": "split",
+            "image_side": "right",
+            "size": "text-5xl",
+            "heading": "Every pet deserves a second chance",
+            "text": "We are a volunteer-run shelter. Every adoption frees a kennel for another "
+            "animal in need.",
+            "cta": "Meet our animals",
+        },
+        "sections": [
+            (
+                "stats",
+                {"items": [("1,240", "Pets adopted"), ("85", "Volunteers"), ("12", "Years")]},
+            ),
+            (
+                "cards",
+                {
+                    "heading": "Looking for a home",
+                    "cols": 4,
+                    "size": (300, 300),
+                    "items": [
+                        ("Biscuit", "Beagle mix, 3 years", "Good with kids"),
+                        ("Luna", "Tabby cat, 1 year", "Loves laps"),
+                        ("Rocco", "Boxer, 6 years", "Gentle giant"),
+                        ("Pip", "Rabbit, 2 years", "Litter trained"),
+                    ],
+                },
+            ),
+        ],
+        "footer": ("simple", "Second Chance Shelter is a registered charity."),
+    },
+    {
+        "id": "fe-train-015",
+        "request": (
+            "I have an Italian restaurant and want a nice website where people can book a table."
+        ),
+        "brand": "Trattoria Nonna",
+        "font": "font-serif",
+        "palette": Palette(
+            page="bg-red-50 text-gray-800",
+            nav="bg-white text-red-800 border-b-4 border-red-700",
+            accent="bg-red-700 text-white",
+            heading="text-red-800",
+            muted="text-gray-600",
+            card="bg-white",
+            footer="bg-green-800 text-white",
+        ),
+        "nav": ("centered", ["Menu", "Wine", "Private dining", "Book"], None),
+        "hero": {
+            "kind": "banner",
+            "size": "text-5xl",
+            "heading": "Recipes from our grandmother's kitchen in Bologna",
+            "text": "Fresh pasta rolled every morning. Dinner Tuesday to Sunday.",
+        },
+        "sections": [
+            (
+                "menu",
+                {
+                    "heading": "From the menu",
+                    "cols": 1,
+                    "width": "max-w-2xl",
+                    "items": [
+                        ("Tagliatelle al ragu", "Slow-cooked beef and pork ragu", "$19"),
+                        ("Tortellini in brodo", "Hand-folded, in capon broth", "$17"),
+                        ("Saltimbocca", "Veal, sage, prosciutto, white wine", "$26"),
+                        ("Tiramisu", "The way Nonna made it", "$9"),
+                    ],
+                },
+            ),
+            (
+                "contact",
+                {
+                    "heading": "Book a table",
+                    "fields": ["Name", "Date", "Time", "Number of guests"],
+                    "submit": "Request booking",
+                    "band": "bg-white",
+                },
+            ),
+        ],
+        "footer": ("simple", "Trattoria Nonna - 21 Via Roma Street - Closed Mondays"),
+    },
+]
+
+if __name__ == "__main__":
+    sys.exit(main())
