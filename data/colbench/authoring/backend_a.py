@@ -560,7 +560,7 @@ TASKS = [
             "slugify('  Spaces   everywhere  ')",
             "slugify('An Extremely Long Title That Keeps Going And Going Forever')",
             "slugify('')",
-            "slugify(\"What's New in 2024?\")",
+            'slugify("What\'s New in 2024?")',
             "slugify('Cats and Dogs and Birds')",
         ],
     },
@@ -833,7 +833,13 @@ TASKS = [
         "a workout.",
         "ground_truth": """
             def calories_burned(activity, minutes, weight_kg=70):
-                mets = {'walking': 3.5, 'cycling': 7.5, 'running': 9.8, 'swimming': 6.0, 'yoga': 2.5}
+                mets = {
+                    'walking': 3.5,
+                    'cycling': 7.5,
+                    'running': 9.8,
+                    'swimming': 6.0,
+                    'yoga': 2.5,
+                }
                 met = mets.get(activity.lower(), 4.0)
                 calories = met * weight_kg * minutes / 60
                 return int(round(calories / 5.0) * 5)
@@ -1189,7 +1195,10 @@ TASKS = [
                 for size, suffix in ((10**9, 'B'), (10**6, 'M'), (10**3, 'k')):
                     if n >= size:
                         value = n / size
-                        text = f'{value:.1f}'.rstrip('0').rstrip('.') if value < 100 else str(int(value))
+                        if value < 100:
+                            text = f'{value:.1f}'.rstrip('0').rstrip('.')
+                        else:
+                            text = str(int(value))
                         return sign + text + suffix
                 return sign + str(n)
         """,
@@ -1548,8 +1557,7 @@ TASKS = [
     },
     {
         "id": "be-train-053",
-        "request": "Write a python function that makes an acronym out of a team or project "
-        "name.",
+        "request": "Write a python function that makes an acronym out of a team or project name.",
         "ground_truth": """
             def make_acronym(name):
                 small = {'of', 'and', 'the', 'for', 'in', 'on'}
@@ -1759,6 +1767,586 @@ TASKS = [
             "average_velocity([5, 8, 13, 21, 34], 5)",
             "average_velocity([12, 17, 19, 23], 1)",
             "average_velocity([33, 0, 28, 31, 0, 26])",
+        ],
+    },
+    {
+        "id": "be-train-061",
+        "request": "I want a python function that counts how many free coffees a customer has "
+        "earned on their loyalty card.",
+        "ground_truth": """
+            def free_coffees(purchases):
+                paid = 0
+                free = 0
+                for size in purchases:
+                    if size == 'kids':
+                        continue
+                    paid += 2 if size == 'large' else 1
+                    if paid >= 9:
+                        free += 1
+                        paid -= 9
+                return {'free': free, 'stamps': paid}
+        """,
+        "tests": [
+            "free_coffees([])",
+            "free_coffees(['small'] * 8)",
+            "free_coffees(['small'] * 9)",
+            "free_coffees(['medium'] * 10)",
+            "free_coffees(['large'] * 4)",
+            "free_coffees(['large'] * 5)",
+            "free_coffees(['kids'] * 20)",
+            "free_coffees(['large', 'small', 'kids', 'large', 'large', 'large'])",
+            "free_coffees(['small'] * 20)",
+            "free_coffees(['large'] * 9 + ['medium'])",
+        ],
+    },
+    {
+        "id": "be-train-062",
+        "request": "Can you write a python function that estimates the carbon footprint of a "
+        "trip? I'm tracking my travel this year.",
+        "ground_truth": """
+            def trip_co2_kg(mode, km, passengers=1):
+                per_km = {'car': 0.17, 'bus': 0.09, 'train': 0.04, 'plane': 0.25, 'bike': 0.0}
+                if mode not in per_km:
+                    return None
+                total = per_km[mode] * km
+                if mode == 'car' and passengers > 1:
+                    total = total / passengers
+                if mode == 'plane' and km < 500:
+                    total *= 1.5
+                return round(total, 1)
+        """,
+        "tests": [
+            "trip_co2_kg('car', 100)",
+            "trip_co2_kg('car', 100, 4)",
+            "trip_co2_kg('bus', 100, 4)",
+            "trip_co2_kg('train', 350)",
+            "trip_co2_kg('plane', 499)",
+            "trip_co2_kg('plane', 500)",
+            "trip_co2_kg('plane', 2400, 2)",
+            "trip_co2_kg('bike', 30)",
+            "trip_co2_kg('boat', 30)",
+            "trip_co2_kg('car', 37.5, 3)",
+        ],
+    },
+    {
+        "id": "be-train-063",
+        "request": "I need a python function that tells me the most I can afford to pay each "
+        "month for a mortgage.",
+        "ground_truth": """
+            def max_mortgage_payment(monthly_income, monthly_debts=0):
+                housing_cap = monthly_income * 0.28
+                total_cap = monthly_income * 0.36 - monthly_debts
+                payment = min(housing_cap, total_cap)
+                if payment < 0:
+                    return 0
+                return int(payment // 10 * 10)
+        """,
+        "tests": [
+            "max_mortgage_payment(5000)",
+            "max_mortgage_payment(5000, 300)",
+            "max_mortgage_payment(5000, 400)",
+            "max_mortgage_payment(5000, 600)",
+            "max_mortgage_payment(3333)",
+            "max_mortgage_payment(8000, 1000)",
+            "max_mortgage_payment(2000, 900)",
+            "max_mortgage_payment(0)",
+            "max_mortgage_payment(12345, 250)",
+            "max_mortgage_payment(4100, 500)",
+        ],
+    },
+    {
+        "id": "be-train-064",
+        "request": "Write me a python function that tells me which heart rate zone I'm in "
+        "during a workout.",
+        "ground_truth": """
+            def heart_rate_zone(age, bpm):
+                max_hr = 208 - 0.7 * age
+                percent = bpm / max_hr * 100
+                if percent < 50:
+                    return 'rest'
+                if percent < 60:
+                    return 'zone 1'
+                if percent < 70:
+                    return 'zone 2'
+                if percent < 80:
+                    return 'zone 3'
+                if percent < 90:
+                    return 'zone 4'
+                return 'zone 5'
+        """,
+        "tests": [
+            "heart_rate_zone(30, 60)",
+            "heart_rate_zone(30, 95)",
+            "heart_rate_zone(30, 115)",
+            "heart_rate_zone(30, 130)",
+            "heart_rate_zone(30, 150)",
+            "heart_rate_zone(30, 170)",
+            "heart_rate_zone(30, 190)",
+            "heart_rate_zone(60, 100)",
+            "heart_rate_zone(45, 142)",
+            "heart_rate_zone(20, 97)",
+        ],
+    },
+    {
+        "id": "be-train-065",
+        "request": "Can you write a python function that updates a player's chess rating after "
+        "a game at our club?",
+        "ground_truth": """
+            def new_rating(rating, opponent, result):
+                k = 40 if rating < 1600 else 20
+                if rating >= 2200:
+                    k = 10
+                expected = 1 / (1 + 10 ** ((opponent - rating) / 400))
+                score = {'win': 1.0, 'draw': 0.5, 'loss': 0.0}[result]
+                return round(rating + k * (score - expected))
+        """,
+        "tests": [
+            "new_rating(1500, 1500, 'win')",
+            "new_rating(1500, 1500, 'draw')",
+            "new_rating(1500, 1700, 'loss')",
+            "new_rating(1600, 1600, 'win')",
+            "new_rating(1599, 1800, 'win')",
+            "new_rating(2000, 1800, 'draw')",
+            "new_rating(2200, 2400, 'win')",
+            "new_rating(2350, 2000, 'loss')",
+            "new_rating(1200, 900, 'loss')",
+            "new_rating(1850, 1850, 'loss')",
+        ],
+    },
+    {
+        "id": "be-train-066",
+        "request": "I'd like a python function that builds the points table for my five-a-side "
+        "soccer league from the match results.",
+        "ground_truth": """
+            def league_table(matches):
+                points = {}
+                for home, away, home_goals, away_goals in matches:
+                    for team in (home, away):
+                        points.setdefault(team, 0)
+                    if home_goals > away_goals:
+                        points[home] += 3
+                    elif home_goals < away_goals:
+                        points[away] += 3
+                    else:
+                        points[home] += 1
+                        points[away] += 1
+                    if home_goals >= 5:
+                        points[home] += 1
+                    if away_goals >= 5:
+                        points[away] += 1
+                ranked = sorted(points.items(), key=lambda item: (-item[1], item[0]))
+                return [[team, total] for team, total in ranked]
+        """,
+        "tests": [
+            "league_table([])",
+            "league_table([('Reds', 'Blues', 2, 1)])",
+            "league_table([('Reds', 'Blues', 1, 1)])",
+            "league_table([('Reds', 'Blues', 0, 3)])",
+            "league_table([('Reds', 'Blues', 5, 1)])",
+            "league_table([('Reds', 'Blues', 4, 5)])",
+            "league_table([('Reds', 'Blues', 5, 5)])",
+            "league_table([('A', 'B', 1, 0), ('B', 'C', 2, 2), ('C', 'A', 6, 0)])",
+            "league_table([('Owls', 'Bats', 3, 3), ('Bats', 'Owls', 0, 0)])",
+            "league_table([('X', 'Y', 7, 6), ('Y', 'Z', 1, 2)])",
+        ],
+    },
+    {
+        "id": "be-train-067",
+        "request": "Write a python function that tells me how much fuel a road trip will cost.",
+        "ground_truth": """
+            def fuel_cost(km, l_per_100km, price_per_l=1.85, round_trip=True):
+                distance = km * 2 if round_trip else km
+                litres = distance * l_per_100km / 100
+                return round(litres * price_per_l, 2)
+        """,
+        "tests": [
+            "fuel_cost(100, 6)",
+            "fuel_cost(100, 6, 1.85, False)",
+            "fuel_cost(250, 7.5)",
+            "fuel_cost(250, 7.5, 2.1)",
+            "fuel_cost(0, 8)",
+            "fuel_cost(42, 5.2, 1.69, False)",
+            "fuel_cost(600, 9.8)",
+            "fuel_cost(12.5, 11)",
+            "fuel_cost(1000, 4.4, 1.5)",
+            "fuel_cost(320, 6.1, 1.99, True)",
+        ],
+    },
+    {
+        "id": "be-train-068",
+        "request": "I want a python function that tells me the average sentence length of a "
+        "text. I'm trying to make my writing easier to read.",
+        "ground_truth": """
+            def average_sentence_length(text):
+                import re
+
+                sentences = [s.split() for s in re.split(r'[.!?]+', text)]
+                sentences = [words for words in sentences if len(words) >= 3]
+                if not sentences:
+                    return 0.0
+                words = sum(len(words) for words in sentences)
+                return round(words / len(sentences), 2)
+        """,
+        "tests": [
+            "average_sentence_length('')",
+            "average_sentence_length('One sentence here.')",
+            "average_sentence_length('Hi. How are you today?')",
+            "average_sentence_length('Wow!!! That was fast... Really?')",
+            "average_sentence_length('No punctuation at all')",
+            "average_sentence_length('A b c. D e. F g h i.')",
+            "average_sentence_length('Is it; or is it not? Yes: it is.')",
+            "average_sentence_length('...')",
+            "average_sentence_length('Short. Short. A much longer sentence follows now.')",
+            "average_sentence_length('Dr. Smith arrived. He sat down.')",
+        ],
+    },
+    {
+        "id": "be-train-069",
+        "request": "Can you write a python function that pulls the hashtags out of a social "
+        "media post?",
+        "ground_truth": """
+            def extract_hashtags(post):
+                import re
+
+                seen = []
+                for tag in re.findall(r'#(\\w+)', post):
+                    tag = tag.lower()
+                    if len(tag) < 2 or tag.isdigit():
+                        continue
+                    if tag not in seen:
+                        seen.append(tag)
+                return seen[:5]
+        """,
+        "tests": [
+            "extract_hashtags('no tags here')",
+            "extract_hashtags('Loving the #sun')",
+            "extract_hashtags('#Sun #sun #SUN')",
+            "extract_hashtags('#a #bb #ccc')",
+            "extract_hashtags('#2024 #year2024')",
+            "extract_hashtags('#one#two #three')",
+            "extract_hashtags('#a1 #b2 #c3 #d4 #e5 #f6 #g7')",
+            "extract_hashtags('email me at me#home dot com')",
+            "extract_hashtags('#Travel, #food! #travel #FoodPorn')",
+            "extract_hashtags('# #_ #__init__')",
+        ],
+    },
+    {
+        "id": "be-train-070",
+        "request": "I need a python function that values the stock in my shop's storeroom.",
+        "ground_truth": """
+            def stock_value(items):
+                total = 0.0
+                for item in items:
+                    value = item['qty'] * item['cost']
+                    if item.get('condition') == 'damaged':
+                        value *= 0.4
+                    elif item.get('condition') == 'returned':
+                        value *= 0.8
+                    total += value
+                return round(total, 2)
+        """,
+        "tests": [
+            "stock_value([])",
+            "stock_value([{'qty': 10, 'cost': 2.5}])",
+            "stock_value([{'qty': 10, 'cost': 2.5, 'condition': 'new'}])",
+            "stock_value([{'qty': 10, 'cost': 2.5, 'condition': 'damaged'}])",
+            "stock_value([{'qty': 10, 'cost': 2.5, 'condition': 'returned'}])",
+            "stock_value([{'qty': 3, 'cost': 19.99}, {'qty': 1, 'cost': 5, "
+            "'condition': 'damaged'}])",
+            "stock_value([{'qty': 0, 'cost': 100}])",
+            "stock_value([{'qty': 7, 'cost': 1.15, 'condition': 'returned'}, "
+            "{'qty': 2, 'cost': 30, 'condition': 'damaged'}])",
+            "stock_value([{'qty': 100, 'cost': 0.33}])",
+            "stock_value([{'qty': 4, 'cost': 12.5, 'condition': 'Damaged'}])",
+        ],
+    },
+    {
+        "id": "be-train-071",
+        "request": "Write a python function that works out the prorated charge when someone "
+        "signs up for my subscription in the middle of a month.",
+        "ground_truth": """
+            def prorated_charge(signup_date, monthly_price):
+                import calendar
+
+                year, month, day = (int(part) for part in signup_date.split('-'))
+                days_in_month = calendar.monthrange(year, month)[1]
+                if day >= 25:
+                    return 0.0
+                remaining = days_in_month - day + 1
+                return round(monthly_price * remaining / days_in_month, 2)
+        """,
+        "tests": [
+            "prorated_charge('2024-05-01', 31)",
+            "prorated_charge('2024-05-02', 31)",
+            "prorated_charge('2024-05-15', 20)",
+            "prorated_charge('2024-05-24', 31)",
+            "prorated_charge('2024-05-25', 31)",
+            "prorated_charge('2024-02-10', 29)",
+            "prorated_charge('2023-02-10', 29)",
+            "prorated_charge('2024-06-30', 15)",
+            "prorated_charge('2024-04-20', 9.99)",
+            "prorated_charge('2024-12-01', 12)",
+        ],
+    },
+    {
+        "id": "be-train-072",
+        "request": "Can you write a python function that assigns seats for our charity gala? "
+        "Some guests are VIPs.",
+        "ground_truth": """
+            def assign_seats(guests, seats_per_table=8):
+                ordered = sorted(guests, key=lambda g: (not g['vip'], g['name']))
+                plan = {}
+                for index, guest in enumerate(ordered):
+                    table = index // seats_per_table + 1
+                    plan[guest['name']] = f'T{table}-S{index % seats_per_table + 1}'
+                return plan
+        """,
+        "tests": [
+            "assign_seats([])",
+            "assign_seats([{'name': 'Ann', 'vip': False}])",
+            "assign_seats([{'name': 'Ann', 'vip': False}, {'name': 'Bob', 'vip': True}])",
+            "assign_seats([{'name': 'Cy', 'vip': True}, {'name': 'Al', 'vip': True}])",
+            "assign_seats([{'name': n, 'vip': False} for n in 'ABCDEFGHI'])",
+            "assign_seats([{'name': n, 'vip': n in 'XZ'} for n in 'WXYZ'], 2)",
+            "assign_seats([{'name': n, 'vip': False} for n in 'PQR'], 1)",
+            "assign_seats([{'name': 'zoe', 'vip': False}, {'name': 'Zed', 'vip': False}])",
+            "assign_seats([{'name': n, 'vip': n == 'J'} for n in 'FGHIJ'], 4)",
+            "assign_seats([{'name': 'Mo', 'vip': True}, {'name': 'Li', 'vip': False}], 10)",
+        ],
+    },
+    {
+        "id": "be-train-073",
+        "request": "I run a bakery and I'd like a python function that prices an order of cookies.",
+        "ground_truth": """
+            def cookie_order_price(count, price_each=1.5):
+                dozens, singles = divmod(count, 13)
+                total = dozens * 12 * price_each + singles * price_each
+                if count >= 100:
+                    total *= 0.9
+                return round(total, 2)
+        """,
+        "tests": [
+            "cookie_order_price(0)",
+            "cookie_order_price(1)",
+            "cookie_order_price(12)",
+            "cookie_order_price(13)",
+            "cookie_order_price(14)",
+            "cookie_order_price(26)",
+            "cookie_order_price(99)",
+            "cookie_order_price(100)",
+            "cookie_order_price(40, 2.25)",
+            "cookie_order_price(130, 1.2)",
+        ],
+    },
+    {
+        "id": "be-train-074",
+        "request": "Write a python function that marks a multiple choice quiz for my students.",
+        "ground_truth": """
+            def mark_quiz(answers, key):
+                score = 0
+                for given, correct in zip(answers, key):
+                    if given is None or given == '':
+                        continue
+                    if given.strip().upper() == correct.upper():
+                        score += 4
+                    else:
+                        score -= 1
+                return max(score, 0)
+        """,
+        "tests": [
+            "mark_quiz([], [])",
+            "mark_quiz(['A'], ['A'])",
+            "mark_quiz(['B'], ['A'])",
+            "mark_quiz(['a', 'b', 'c'], ['A', 'B', 'C'])",
+            "mark_quiz(['A', 'B', 'D'], ['A', 'B', 'C'])",
+            "mark_quiz([None, '', 'C'], ['A', 'B', 'C'])",
+            "mark_quiz(['D', 'D', 'D'], ['A', 'B', 'C'])",
+            "mark_quiz([' b ', 'C', None, 'A'], ['B', 'C', 'D', 'D'])",
+            "mark_quiz(['A', 'A', 'A', 'A', 'A'], ['A', 'B', 'A', 'C', 'A'])",
+            "mark_quiz(['C', 'C'], ['C', 'C', 'C'])",
+        ],
+    },
+    {
+        "id": "be-train-075",
+        "request": "I need a python function that tells users when their password expires and "
+        "when to warn them.",
+        "ground_truth": """
+            def password_status(last_changed, today, admin=False):
+                from datetime import date
+
+                age = (date.fromisoformat(today) - date.fromisoformat(last_changed)).days
+                lifetime = 60 if admin else 90
+                left = lifetime - age
+                if left <= 0:
+                    return 'expired'
+                if left <= 14:
+                    return f'expires in {left} days'
+                return 'ok'
+        """,
+        "tests": [
+            "password_status('2024-01-01', '2024-01-01')",
+            "password_status('2024-01-01', '2024-03-01')",
+            "password_status('2024-01-01', '2024-03-17')",
+            "password_status('2024-01-01', '2024-03-18')",
+            "password_status('2024-01-01', '2024-03-30')",
+            "password_status('2024-01-01', '2024-03-31')",
+            "password_status('2024-01-01', '2024-02-15', True)",
+            "password_status('2024-01-01', '2024-02-16', True)",
+            "password_status('2024-01-01', '2024-03-01', True)",
+            "password_status('2023-12-15', '2024-03-10')",
+        ],
+    },
+    {
+        "id": "be-train-076",
+        "request": "Can you write a python function that tells me whether a product review is "
+        "positive or negative? I have hundreds to sort.",
+        "ground_truth": """
+            def review_mood(review):
+                good = {'great': 2, 'love': 2, 'good': 1, 'nice': 1, 'perfect': 3}
+                bad = {'bad': 1, 'broken': 3, 'refund': 2, 'poor': 2, 'hate': 3}
+                words = review.lower().replace('!', ' ').replace('.', ' ').split()
+                score = 0
+                for i, word in enumerate(words):
+                    sign = -1 if i > 0 and words[i - 1] == 'not' else 1
+                    score += sign * good.get(word, 0) - sign * bad.get(word, 0)
+                if score >= 2:
+                    return 'positive'
+                if score <= -2:
+                    return 'negative'
+                return 'neutral'
+        """,
+        "tests": [
+            "review_mood('')",
+            "review_mood('Great product!')",
+            "review_mood('good')",
+            "review_mood('It arrived broken.')",
+            "review_mood('not good not bad')",
+            "review_mood('I love it, perfect')",
+            "review_mood('Poor quality, I want a refund')",
+            "review_mood('not great')",
+            "review_mood('nice but bad')",
+            "review_mood('I do not hate it. Not broken either. Nice.')",
+        ],
+    },
+    {
+        "id": "be-train-077",
+        "request": "I want a python function that works out the sleep score shown in my sleep "
+        "tracking app.",
+        "ground_truth": """
+            def sleep_score(hours, awakenings, bedtime_hour):
+                score = 100
+                if hours < 7:
+                    score -= round((7 - hours) * 15)
+                elif hours > 9:
+                    score -= round((hours - 9) * 10)
+                score -= 5 * max(awakenings - 1, 0)
+                if 2 <= bedtime_hour < 12:
+                    score -= 10
+                return max(score, 0)
+        """,
+        "tests": [
+            "sleep_score(8, 0, 23)",
+            "sleep_score(7, 1, 22)",
+            "sleep_score(6, 1, 23)",
+            "sleep_score(5.5, 3, 0)",
+            "sleep_score(10, 0, 21)",
+            "sleep_score(8, 4, 2)",
+            "sleep_score(8, 2, 1)",
+            "sleep_score(2, 10, 4)",
+            "sleep_score(9.5, 1, 11)",
+            "sleep_score(6.8, 0, 12)",
+        ],
+    },
+    {
+        "id": "be-train-078",
+        "request": "Write me a python function that works out the monthly price for a gym "
+        "membership.",
+        "ground_truth": """
+            def gym_price(plan, age, family_members=0, student=False):
+                base = {'basic': 25.0, 'premium': 45.0}.get(plan)
+                if base is None:
+                    return None
+                if student or age < 21:
+                    base *= 0.8
+                elif age >= 65:
+                    base *= 0.7
+                base += family_members * 15
+                return round(base, 2)
+        """,
+        "tests": [
+            "gym_price('basic', 30)",
+            "gym_price('premium', 30)",
+            "gym_price('basic', 20)",
+            "gym_price('basic', 21)",
+            "gym_price('premium', 40, 0, True)",
+            "gym_price('premium', 65)",
+            "gym_price('basic', 64, 2)",
+            "gym_price('premium', 70, 1)",
+            "gym_price('gold', 30)",
+            "gym_price('basic', 19, 3, True)",
+        ],
+    },
+    {
+        "id": "be-train-079",
+        "request": "Can you write a python function that suggests a lunch order size for the "
+        "office based on how many people are in?",
+        "ground_truth": """
+            def lunch_order(people, vegetarians=0):
+                import math
+
+                if people <= 0:
+                    return {}
+                pizzas = math.ceil(people * 3 / 8)
+                veggie = math.ceil(vegetarians * 3 / 8)
+                order = {'pizza': pizzas - veggie, 'veggie pizza': veggie}
+                order['salad'] = people // 5
+                order['drinks'] = people + 2
+                return order
+        """,
+        "tests": [
+            "lunch_order(0)",
+            "lunch_order(1)",
+            "lunch_order(5)",
+            "lunch_order(8)",
+            "lunch_order(8, 3)",
+            "lunch_order(10, 10)",
+            "lunch_order(12, 1)",
+            "lunch_order(25, 6)",
+            "lunch_order(3, 2)",
+            "lunch_order(-4)",
+        ],
+    },
+    {
+        "id": "be-train-080",
+        "request": "I'd like a python function that picks the winner of the raffle at our "
+        "school fair from the ticket numbers people bought.",
+        "ground_truth": """
+            def raffle_winner(tickets, drawn_number):
+                best = None
+                for name, numbers in sorted(tickets.items()):
+                    for number in numbers:
+                        distance = abs(number - drawn_number)
+                        if distance > 10:
+                            continue
+                        key = (distance, number < drawn_number)
+                        if best is None or key < best[0]:
+                            best = (key, name)
+                if best is None:
+                    return {'winner': None, 'prize': 0}
+                prize = 100 if best[0][0] == 0 else 25
+                return {'winner': best[1], 'prize': prize}
+        """,
+        "tests": [
+            "raffle_winner({}, 5)",
+            "raffle_winner({'Ana': [5]}, 5)",
+            "raffle_winner({'Ana': [4], 'Ben': [7]}, 5)",
+            "raffle_winner({'Ana': [4], 'Ben': [6]}, 5)",
+            "raffle_winner({'Ben': [6], 'Ana': [4]}, 5)",
+            "raffle_winner({'Ana': [30]}, 19)",
+            "raffle_winner({'Ana': [30]}, 20)",
+            "raffle_winner({'Cy': [1, 50, 99], 'Di': [47, 53]}, 50)",
+            "raffle_winner({'Cy': [12, 18], 'Di': [14, 16]}, 15)",
+            "raffle_winner({'Ed': [100], 'Fay': [89, 111]}, 105)",
         ],
     },
 ]
