@@ -1,8 +1,8 @@
 """The one inference interface every part of Duet calls a model through.
 
-Backends (``local``, ``vllm``, ``openai``) implement :class:`LLM`. Prompts are plain strings already
-formatted with the model's chat template (see :meth:`LLM.chat_prompt`), so the exact text an agent saw
-can be stored with each turn and replayed later for candidate sampling and scoring.
+Backends (``local``, ``vllm``, ``openai``) implement :class:`LLM`. Prompts are plain strings
+already formatted with the model's chat template (see :meth:`LLM.chat_prompt`), so the exact text an
+agent saw can be stored with each turn and replayed later for candidate sampling and scoring.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class LLMError(RuntimeError):
@@ -26,6 +27,14 @@ class UnknownAdapter(LLMError):
 
 class ContextLengthExceeded(LLMError):
     """Prompt plus requested tokens do not fit the model's context window."""
+
+
+class InvalidAdapter(LLMError):
+    """An adapter directory is missing, malformed, or does not fit the base model."""
+
+
+#: Pass as ``adapter=`` to run the base model even when the spec names a default adapter.
+BASE_MODEL = "__base__"
 
 
 @dataclass
@@ -50,7 +59,9 @@ class SamplingParams:
     seed: int | None = None
 
 
-Message = dict[str, str]
+#: ``{"role": ..., "content": ...}``; content is a string or OpenAI-style content parts
+#: (``[{"type": "text", "text": ...}, {"type": "image_url", "image_url": {"url": ...}}]``).
+Message = dict[str, Any]
 
 
 class LLM(ABC):
@@ -60,7 +71,9 @@ class LLM(ABC):
     spec: str = ""
 
     @abstractmethod
-    def chat_prompt(self, messages: Sequence[Message], *, add_generation_prompt: bool = True) -> str:
+    def chat_prompt(
+        self, messages: Sequence[Message], *, add_generation_prompt: bool = True
+    ) -> str:
         """Format messages with the model tokenizer's chat template."""
 
     @abstractmethod

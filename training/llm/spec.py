@@ -1,0 +1,71 @@
+"""Spec strings: one line of configuration that says which model to talk to and how.
+
+Grammar (see docs/inference.md)::
+
+    local:PATH[@ADAPTER_PATH]              transformers + peft in this process
+    vllm:http://HOST:PORT/MODEL[@ADAPTER]  a vLLM OpenAI server; ADAPTER = a loaded LoRA's name
+    openai:BASE_URL/MODEL                  any OpenAI-compatible chat API (key from env)
+
+The text after the *last* ``@`` is the default adapter (only where one is allowed); for ``vllm`` and
+``openai`` the text after the *last* ``/`` is the model name, the rest the server's base URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from training.llm.base import LLM
+
+BACKENDS = ("local", "vllm", "openai")
+
+
+@dataclass(frozen=True)
+class Spec:
+    backend: str
+    target: str
+    """local: the model directory; vllm/openai: the server's base URL (no trailing slash)."""
+    model: str = ""
+    """vllm/openai: the model name the server knows."""
+    adapter: str | None = None
+    """local: an adapter directory; vllm: a loaded adapter's name."""
+
+
+def parse_spec(spec: str) -> Spec:
+    """Split a spec string; raise ``ValueError`` naming the problem and the grammar."""
+    backend, colon, rest = spec.partition(":")
+    if not colon or backend not in BACKENDS or not rest:
+        raise ValueError(
+            f"bad model spec {spec!r}: expected local:PATH[@ADAPTER_PATH], "
+            "vllm:http://HOST:PORT/MODEL[@ADAPTER] or openai:BASE_URL/MODEL"
+        )
+    adapter = None
+    if backend in ("local", "vllm") and "@" in rest:
+        rest, _, adapter = rest.rpartition("@")
+        if not rest or not adapter:
+            raise ValueError(f"bad model spec {spec!r}: empty path or adapter around '@'")
+    if backend == "local":
+        return Spec(backend, rest, adapter=adapter)
+    base_url, slash, model = rest.rstrip("/").rpartition("/")
+    if not slash or not model or "://" not in base_url:
+        raise ValueError(
+            f"bad model spec {spec!r}: expected {backend}:http(s)://HOST[:PORT][/PATH]/MODEL"
+        )
+    return Spec(backend, base_url, model=model, adapter=adapter)
+
+
+def load_llm(spec: str, **options) -> LLM:
+    """Build the backend a spec string names. ``options`` go to the backend's constructor."""
+    parsed = parse_spec(spec)
+    if parsed.backend == "local":
+        from training.llm.local import LocalLLM
+
+        return LocalLLM(parsed.target, adapter_path=parsed.adapter, spec=spec, **options)
+    if parsed.backend == "vllm":
+        from training.llm.vllm_client import VLLMClient
+
+        return VLLMClient(
+            parsed.target, parsed.model, default_adapter=parsed.adapter, spec=spec, **options
+        )
+    from training.llm.openai_client import OpenAIClient
+
+    return OpenAIClient(parsed.target, parsed.model, spec=spec, **options)
