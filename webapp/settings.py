@@ -1,9 +1,147 @@
-"""Placeholder settings; replaced by the M1 web foundation."""
+"""Django settings for Duet. Every deployment choice comes from the environment via webapp.config.
 
+Unset variables give the embedded laptop/test set-up; docs/deploy.md describes production.
+
+    DATABASE_URL               unset: SQLite at <data dir>/duet.sqlite3; set: Postgres (psycopg 3)
+    REDIS_URL                  unset: in-memory channel layer, Celery over kombu's filesystem
+                               transport; set: channels-redis, Celery broker + results on Redis
+    DUET_DATA_DIR              default var/ in the repository
+    DUET_SECRET_KEY            default: generated once into <data dir>/secret_key (mode 0600)
+    DUET_DEBUG                 default off
+    DUET_ALLOWED_HOSTS         default localhost,127.0.0.1,[::1]
+    DUET_CSRF_TRUSTED_ORIGINS  e.g. https://duet.example.org
+    DUET_AGENT                 default local:<data dir>/models/tiny-agent; vllm:http://vllm:8000
+    DUET_BEHIND_TLS_PROXY      1 behind an HTTPS-terminating proxy (secure cookies)
+"""
+
+from __future__ import annotations
+
+import os
 from pathlib import Path
 
+from kombu import Exchange, Queue
+
+from webapp.config import load_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-SECRET_KEY = "placeholder-not-used-in-production"
-INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.auth"]
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+DUET = load_config(os.environ, BASE_DIR)
+
+SECRET_KEY = DUET.secret_key
+DEBUG = DUET.debug
+ALLOWED_HOSTS = DUET.allowed_hosts
+CSRF_TRUSTED_ORIGINS = DUET.csrf_trusted_origins
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "django_celery_beat",
+    "webapp.accounts",
+    "webapp.collab",
+    "webapp.trajectories",
+    "webapp.annotations",
+    "webapp.ops",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "webapp.urls"
+ASGI_APPLICATION = "webapp.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": DUET.database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+if DUET.redis is not None:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [DUET.redis.url], "prefix": "duet"},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Celery reads every CELERY_* setting (workers/celery.py uses namespace="CELERY").
+for _name, _value in DUET.celery_settings().items():
+    globals()[f"CELERY_{_name.upper()}"] = _value
+# Each queue gets its own direct exchange so a task routed to "gpu" never lands on "default".
+CELERY_TASK_QUEUES = tuple(
+    Queue(name, Exchange(name), routing_key=name) for name in ("default", "gpu")
+)
+CELERY_TASK_DEFAULT_EXCHANGE = "default"
+CELERY_TASK_DEFAULT_ROUTING_KEY = "default"
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TIMEZONE = "UTC"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if DUET.behind_tls_proxy:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
 USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = DUET.data_dir / "staticfiles"
+
+DUET_DATA_DIR = DUET.data_dir
+DUET_AGENT = DUET.agent_spec
+DUET_HEALTH_CACHE_SECONDS = DUET.health_cache_seconds
+DUET_WORKER_PING_TIMEOUT = DUET.worker_ping_timeout
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "INFO" if not DEBUG else "DEBUG"},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
