@@ -1,0 +1,418 @@
+"""Run untrusted Python (agent answers and ground truths alike) outside the evaluator's process.
+
+A :class:`Sandbox` keeps a pool of warm worker interpreters (:mod:`.sandbox_worker`). Each worker
+is started with a scrubbed environment under an isolated interpreter (``-s -S -P -B``: no user or
+site packages, no script directory on ``sys.path``) and, when the kernel allows (root here), as
+process 1 of fresh network, PID and mount namespaces: no network at all, a private ``/proc``,
+private temporary directories, and every top-level directory the interpreter does not need (the
+project, its data, home directories, service sockets) hidden. Each answer then runs in a fresh
+forked child of a worker, with rlimits, under an unprivileged uid, in an empty working directory;
+nothing an answer does survives it.
+
+Results come back as plain JSON-like data converted inside the child, and callers compare them as
+data here, so nothing the answer defines (an ``__eq__`` that always says yes, patched builtins)
+takes part in the comparison.
+
+Without namespaces (not root, or ``unshare`` unavailable) the sandbox still runs each answer in a
+separate, rlimited process and blocks sockets, ``ctypes``, new processes and writes outside the
+working directory inside the interpreter, but file reads and a determined escape are not contained;
+:attr:`Sandbox.isolation` says which layers are active.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import itertools
+import json
+import os
+import queue
+import select
+import shutil
+import signal
+import stat
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import weakref
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from training.colbench.evaluation.code_extraction import extract_code
+from training.colbench.evaluation.sandbox_worker import LIMIT_TYPES
+
+__all__ = ["CallResult", "Sandbox", "SandboxError", "SandboxLimits", "extract_code"]
+
+WORKER_SCRIPT = Path(__file__).with_name("sandbox_worker.py")
+SANDBOX_ERROR = "SandboxError"
+_STARTUP_SECONDS = 20.0
+
+
+@dataclass(frozen=True)
+class SandboxLimits:
+    """Resource limits for evaluating one answer.
+
+    ``cpu_seconds`` and ``wall_seconds`` bound each call (and the answer's module code) on its
+    own, so one looping test costs only that test; ``total_wall_seconds`` bounds the whole answer.
+    ``memory_bytes`` caps the address space of the answer's process, ``file_size_bytes`` any file
+    it writes, ``max_processes`` the processes and threads of its uid, and ``max_output_bytes`` the
+    JSON form of one call's result.
+    """
+
+    cpu_seconds: float = 2.0
+    wall_seconds: float = 3.0
+    memory_bytes: int = 512 * 1024 * 1024
+    file_size_bytes: int = 4 * 1024 * 1024
+    max_processes: int = 32
+    max_output_bytes: int = 1024 * 1024
+    total_wall_seconds: float = 20.0
+
+    def __post_init__(self) -> None:
+        for name, value in asdict(self).items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise ValueError(f"SandboxLimits.{name} must be a positive number, got {value!r}")
+        if self.memory_bytes < 64 * 1024 * 1024:
+            raise ValueError("SandboxLimits.memory_bytes must be at least 64 MiB for Python")
+
+
+@dataclass
+class CallResult:
+    """The outcome of one call. ``value`` is plain JSON-like data (see ``to_plain``).
+
+    ``error_type`` is the exception's class name for errors raised by the code, or one of the
+    sandbox's own kinds (``Timeout``, ``CPUTimeLimit``, ``Crash``, ``Exit``, ``OutputTooLarge``,
+    ``Unconvertible``, ``BadCall``, ``SandboxError``).
+    """
+
+    ok: bool
+    value: Any = None
+    error: str | None = None
+    error_type: str | None = None
+
+    @property
+    def hit_limit(self) -> bool:
+        """True when the sandbox, not the code's own logic, ended this call."""
+        return not self.ok and (self.error_type in LIMIT_TYPES or self.error_type == SANDBOX_ERROR)
+
+
+class SandboxError(RuntimeError):
+    """The sandbox cannot start or has been closed."""
+
+
+class _WorkerLost(Exception):
+    """A worker died or stopped answering; it is replaced."""
+
+
+@functools.cache
+def namespaces_available() -> bool:
+    """Whether this process may start workers in new network/PID/mount namespaces."""
+    unshare = shutil.which("unshare")
+    if os.geteuid() != 0 or unshare is None:
+        return False
+    command = [unshare, *_UNSHARE_FLAGS, "true"]
+    try:
+        return subprocess.run(command, capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+_UNSHARE_FLAGS = ("--net", "--pid", "--fork", "--kill-child", "--mount", "--mount-proc")
+
+
+def _world_readable(path: str) -> bool:
+    """Whether an unprivileged uid can read ``path`` (every ancestor searchable)."""
+    current = Path(path).resolve()
+    for part in [current, *current.parents]:
+        mode = part.stat().st_mode
+        if not mode & stat.S_IXOTH:
+            return False
+    return bool(current.stat().st_mode & stat.S_IROTH)
+
+
+_uid_counter = itertools.count()
+
+
+def _sandbox_uid() -> int:
+    """A uid no account uses, distinct per worker of this process (rlimits count per uid)."""
+    return 1_000_000 + (os.getpid() % 100_000) * 100 + next(_uid_counter) % 100
+
+
+class _WorkerProcess:
+    """One warm worker interpreter and its framed pipe protocol."""
+
+    def __init__(self, *, namespaces: bool, workroot: str | None):
+        self.namespaces = namespaces
+        uid = None
+        if os.geteuid() == 0 and (namespaces or _world_readable(os.path.dirname(os.__file__))):
+            uid = _sandbox_uid()
+        config = {
+            "namespaces": namespaces,
+            "uid": uid,
+            "workroot": workroot,
+            "tmpfs_bytes": 64 * 1024 * 1024,
+        }
+        python = [sys.executable, "-s", "-S", "-P", "-B", str(WORKER_SCRIPT), json.dumps(config)]
+        prefix = [shutil.which("unshare") or "unshare", *_UNSHARE_FLAGS, "--"] if namespaces else []
+        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the worker
+        self.process = subprocess.Popen(
+            prefix + python,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.stderr,
+            env={"PYTHONHASHSEED": "0", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"},
+            cwd="/",
+            start_new_session=True,
+            close_fds=True,
+        )
+        self.pid = self.process.pid
+        try:
+            hello = self._read(time.monotonic() + _STARTUP_SECONDS)
+        except _WorkerLost as exc:
+            self.kill()
+            raise SandboxError(f"sandbox worker failed to start: {exc}: {self._stderr()}") from exc
+        if not isinstance(hello, dict) or not hello.get("hello"):
+            self.kill()
+            raise SandboxError(f"sandbox worker sent an unexpected greeting: {hello!r}")
+        self.isolation: dict[str, Any] = hello.get("isolation", {})
+
+    def request(self, message: dict, timeout: float) -> dict:
+        body = json.dumps(message, ensure_ascii=False).encode("utf-8", "surrogatepass")
+        try:
+            os.write(self.process.stdin.fileno(), struct.pack(">I", len(body)))
+            _write_all(self.process.stdin.fileno(), body)
+        except OSError as exc:
+            raise _WorkerLost(f"cannot send to worker: {exc}") from exc
+        reply = self._read(time.monotonic() + timeout)
+        if not isinstance(reply, dict) or not isinstance(reply.get("results"), list):
+            raise _WorkerLost(f"malformed reply from worker: {reply!r:.200}")
+        return reply
+
+    def _read(self, deadline: float) -> Any:
+        fd = self.process.stdout.fileno()
+        header = self._read_exact(fd, 4, deadline)
+        body = self._read_exact(fd, struct.unpack(">I", header)[0], deadline)
+        try:
+            return json.loads(body)
+        except ValueError as exc:
+            raise _WorkerLost(f"undecodable reply from worker: {exc}") from exc
+
+    @staticmethod
+    def _read_exact(fd: int, size: int, deadline: float) -> bytes:
+        chunks = []
+        while size:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise _WorkerLost("worker did not answer in time")
+            readable, _, _ = select.select([fd], [], [], remaining)
+            if not readable:
+                continue
+            chunk = os.read(fd, min(size, 1 << 20))
+            if not chunk:
+                raise _WorkerLost("worker exited")
+            chunks.append(chunk)
+            size -= len(chunk)
+        return b"".join(chunks)
+
+    def _stderr(self) -> str:
+        self.stderr.seek(0)
+        return self.stderr.read()[-2000:].decode("utf-8", "replace").strip()
+
+    def kill(self) -> None:
+        """Kill the worker and (via its namespace or process group) everything under it."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.pid, signal.SIGKILL)
+        for stream in (self.process.stdin, self.process.stdout):
+            with contextlib.suppress(OSError):
+                stream.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)
+        self.stderr.close()
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _kill_workers(workers: set[_WorkerProcess], workroot: str | None) -> None:
+    for worker in list(workers):
+        worker.kill()
+    workers.clear()
+    if workroot:
+        shutil.rmtree(workroot, ignore_errors=True)
+
+
+class Sandbox:
+    """A pool of isolated, warm Python workers; thread-safe. Use as a context manager.
+
+    ``namespaces`` forces the namespace layer on or off; ``None`` uses it where available.
+    """
+
+    def __init__(
+        self,
+        workers: int = 2,
+        limits: SandboxLimits | None = None,
+        *,
+        namespaces: bool | None = None,
+    ) -> None:
+        if not isinstance(workers, int) or workers < 1:
+            raise ValueError(f"workers must be a positive integer, got {workers!r}")
+        self.limits = limits or SandboxLimits()
+        if namespaces is None:
+            namespaces = namespaces_available()
+        elif namespaces and not namespaces_available():
+            raise SandboxError("namespaces requested but unavailable (needs root and unshare)")
+        self._namespaces = namespaces
+        self._workroot = None if namespaces else tempfile.mkdtemp(prefix="duet-sandbox-")
+        if self._workroot:
+            os.chmod(self._workroot, 0o711)
+        self._size = workers
+        self._idle: queue.SimpleQueue[_WorkerProcess] = queue.SimpleQueue()
+        self._workers: set[_WorkerProcess] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        self._executor: ThreadPoolExecutor | None = None
+        self._finalizer = weakref.finalize(self, _kill_workers, self._workers, self._workroot)
+        try:
+            with ThreadPoolExecutor(workers) as pool:
+                started = list(pool.map(lambda _: self._start_worker(), range(workers)))
+        except BaseException:
+            self.close()
+            raise
+        for worker in started:
+            self._idle.put(worker)
+        self.isolation: dict[str, Any] = dict(started[0].isolation)
+
+    # -- pool management ---------------------------------------------------------------------
+
+    def _start_worker(self) -> _WorkerProcess:
+        worker = _WorkerProcess(namespaces=self._namespaces, workroot=self._workroot)
+        with self._lock:
+            if self._closed:
+                worker.kill()
+                raise SandboxError("sandbox is closed")
+            self._workers.add(worker)
+        return worker
+
+    def _retire(self, worker: _WorkerProcess) -> None:
+        with self._lock:
+            self._workers.discard(worker)
+        worker.kill()
+
+    def worker_pids(self) -> list[int]:
+        """Host process ids of the live workers (for health checks and tests)."""
+        with self._lock:
+            return sorted(worker.pid for worker in self._workers)
+
+    # -- evaluation --------------------------------------------------------------------------
+
+    def run_calls(self, code: str, calls: Mapping[str, str]) -> dict[str, CallResult]:
+        """Execute ``code``, then evaluate each call expression; results keyed like ``calls``."""
+        if not isinstance(code, str):
+            raise TypeError(f"code must be a string, got {type(code).__name__}")
+        if not isinstance(calls, Mapping) or not all(
+            isinstance(name, str) and isinstance(call, str) for name, call in calls.items()
+        ):
+            raise TypeError("calls must map test names (str) to call expressions (str)")
+        if not calls:
+            return {}
+        names = list(calls)
+        request = {
+            "code": code,
+            "calls": [[name, calls[name]] for name in names],
+            "limits": asdict(self.limits),
+        }
+        timeout = self.limits.total_wall_seconds + self.limits.wall_seconds + 10.0
+        reply = None
+        for attempt in range(2):
+            worker = self._checkout()
+            try:
+                reply = worker.request(request, timeout)
+            except _WorkerLost as exc:
+                self._retire(worker)
+                failure = f"{SANDBOX_ERROR}: worker lost ({exc})"
+                self._replenish()
+                if attempt == 1:
+                    return {name: CallResult(False, None, failure, SANDBOX_ERROR) for name in names}
+                continue
+            self._idle.put(worker)
+            break
+        assert reply is not None
+        return {
+            name: _call_result(item) for name, item in zip(names, reply["results"], strict=True)
+        }
+
+    def run_many(
+        self, jobs: Iterable[tuple[str, Mapping[str, str]]]
+    ) -> list[dict[str, CallResult]]:
+        """:meth:`run_calls` for many ``(code, calls)`` pairs, keeping every worker busy."""
+        executor = self._pool()
+        return list(executor.map(lambda job: self.run_calls(*job), jobs))
+
+    def _pool(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._closed:
+                raise SandboxError("sandbox is closed")
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(self._size, thread_name_prefix="sandbox")
+            return self._executor
+
+    def _checkout(self) -> _WorkerProcess:
+        while True:
+            if self._closed:
+                raise SandboxError("sandbox is closed")
+            try:
+                worker = self._idle.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if worker.process.poll() is None:
+                return worker
+            self._retire(worker)  # died while idle (killed from outside): replace it
+            self._replenish()
+
+    def _replenish(self) -> None:
+        with self._lock:
+            if self._closed or len(self._workers) >= self._size:
+                return
+        self._idle.put(self._start_worker())
+
+    def close(self) -> None:
+        """Stop every worker and everything running under them. Idempotent."""
+        with self._lock:
+            self._closed = True
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
+        self._finalizer()
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _call_result(item: Any) -> CallResult:
+    if not isinstance(item, dict):
+        return CallResult(False, None, f"{SANDBOX_ERROR}: malformed result", SANDBOX_ERROR)
+    if item.get("ok") is True:
+        return CallResult(True, item.get("value"))
+    error_type = str(item.get("type") or "Error")
+    return CallResult(False, None, str(item.get("error") or error_type), error_type)
+
+
+def __getattr__(name: str) -> Any:
+    # score_backend lives in backend_scoring (which imports this module); re-exported lazily so
+    # that ``from ...evaluation.sandbox import score_backend`` works too.
+    if name in {"score_backend", "score_backend_many", "BackendScore"}:
+        from training.colbench.evaluation import backend_scoring
+
+        return getattr(backend_scoring, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

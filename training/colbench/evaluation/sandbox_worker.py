@@ -1,0 +1,697 @@
+"""The inside of the sandbox: a warm worker process that evaluates each answer in a fresh child.
+
+This file runs as a script under an isolated interpreter (``python -s -S -P -B``, scrubbed
+environment), normally as process 1 of its own network, PID and mount namespaces
+(``unshare --net --pid --mount``). It is stdlib-only and imports nothing from Duet, so it can also
+be imported normally (the benchmark's naive evaluator reuses :func:`to_plain`).
+
+Per answer the worker forks a child that
+
+* runs in a new, empty working directory, with rlimits on address space, file size, process
+  count, open files and total CPU, and (when the worker is root) under an unprivileged uid;
+* installs an audit hook that refuses sockets, ``ctypes``, new processes and writes outside the
+  working directory (a second layer: the namespaces, the uid and the rlimits are the boundary);
+* executes the answer's module code, then each call expression under per-call wall and CPU
+  timers, converts every result to plain JSON data *inside* the child and streams one JSON line
+  per call back through a pipe.
+
+The worker watches the pipe: a call that outlives its wall budget, a crash or an ``os._exit``
+costs that call only — the remaining calls run again in a fresh child. After every answer the
+worker kills everything left in its PID namespace and wipes the private temporary directories, so
+no state leaks from one answer to the next.
+
+Wire protocol with the evaluator (stdin/stdout of this process): frames of a 4-byte big-endian
+length followed by UTF-8 JSON. The worker first sends ``{"hello": ...}``; then for each request
+``{"code", "calls": [[name, expression], ...], "limits": {...}}`` it answers
+``{"results": [{"ok", "value"?, "error"?, "type"?}, ...]}`` in call order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import gc
+import json
+import math
+import os
+import re
+import resource
+import select
+import signal
+import struct
+import subprocess
+import sys
+import time
+from typing import Any
+
+# Modules most answers use, imported once here so that forked children start warm.
+PRELOAD = (
+    "abc",
+    "bisect",
+    "calendar",
+    "collections",
+    "copy",
+    "dataclasses",
+    "datetime",
+    "decimal",
+    "enum",
+    "fractions",
+    "functools",
+    "heapq",
+    "itertools",
+    "math",
+    "operator",
+    "random",
+    "statistics",
+    "string",
+    "textwrap",
+    "typing",
+)
+
+# Error types the sandbox itself assigns (as opposed to exceptions raised by the code).
+LIMIT_TYPES = frozenset(
+    {"Timeout", "CPUTimeLimit", "Crash", "Exit", "OutputTooLarge", "Unconvertible", "BadCall"}
+)
+
+_MAX_ERROR_CHARS = 500
+_MAX_REPR_CHARS = 10_000
+_MAX_NODES = 1_000_000
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+_WRITABLE_DIRS = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")
+# Top-level entries that stay visible inside the mount namespace; everything else is hidden.
+_VISIBLE_TOP = frozenset({"bin", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "sbin"})
+_VISIBLE_TOP |= {"tmp", "usr"}
+
+
+# --------------------------------------------------------------------------------------------
+# Plain-data conversion (runs inside the child; the evaluator compares the result as data)
+# --------------------------------------------------------------------------------------------
+
+
+class Unconvertible(ValueError):
+    """A value that cannot be represented as plain data (identity-based, cyclic, too big)."""
+
+
+def to_plain(value: Any) -> Any:
+    """Convert ``value`` to JSON-like data: None/bool/int/float/str/list/dict-with-str-keys.
+
+    Tuples become lists. Values JSON cannot hold unambiguously become tagged dicts
+    ``{"__type__": ...}``: sets (items sorted canonically), dicts with non-str keys (or a
+    ``__type__`` key), bytes, complex, non-finite floats, huge ints, and other objects with a
+    meaningful ``repr``. Objects whose only description is their identity (a default ``repr`` with
+    an address) raise :class:`Unconvertible`, so an object that claims equality with everything
+    has nothing to compare with. Built-in subclasses are reduced to their base value, so a
+    subclass's ``__eq__`` never takes part.
+    """
+    budget = [_MAX_NODES]
+    return _plain(value, budget, set())
+
+
+def _plain(value: Any, budget: list[int], active: set[int]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise Unconvertible("result is too large to convert")
+    kind = type(value)
+    if value is None or kind is bool or kind is str:
+        return value
+    if kind is int:
+        return _plain_int(value)
+    if kind is float:
+        return _plain_float(value)
+    if isinstance(value, bool):  # pragma: no cover - bool cannot be subclassed
+        return bool(value)
+    if isinstance(value, int):
+        return _plain_int(int.__int__(value))
+    if isinstance(value, float):
+        return _plain_float(float.__float__(value))
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, (bytes, bytearray)):
+        return {"__type__": "bytes", "hex": bytes(value).hex()}
+    if isinstance(value, complex):
+        return {"__type__": "complex", "real": complex.real.__get__(value), "imag": value.imag}
+    marker = id(value)
+    if marker in active:
+        raise Unconvertible("result contains itself (a cycle)")
+    active.add(marker)
+    try:
+        if isinstance(value, (list, tuple)):
+            items = list.__iter__(value) if isinstance(value, list) else tuple.__iter__(value)
+            return [_plain(item, budget, active) for item in items]
+        if isinstance(value, dict):
+            return _plain_dict(value, budget, active)
+        if isinstance(value, (set, frozenset)):
+            items = [_plain(item, budget, active) for item in value]
+            return {"__type__": "set", "items": sorted(items, key=_canonical)}
+    finally:
+        active.discard(marker)
+    return _plain_repr(value)
+
+
+def _plain_int(value: int) -> Any:
+    if value.bit_length() > 13_000:  # beyond ~4000 decimal digits JSON's str() refuses
+        return {"__type__": "int", "hex": hex(value)}
+    return value
+
+
+def _plain_float(value: float) -> Any:
+    if math.isfinite(value):
+        return value
+    return {"__type__": "float", "value": repr(value)}
+
+
+def _plain_dict(value: dict, budget: list[int], active: set[int]) -> Any:
+    pairs = [
+        (_plain(key, budget, active), _plain(item, budget, active))
+        for key, item in dict.items(value)
+    ]
+    if all(type(key) is str for key, _ in pairs) and not any(k == "__type__" for k, _ in pairs):
+        return dict(pairs)
+    items = sorted(([key, item] for key, item in pairs), key=lambda pair: _canonical(pair[0]))
+    return {"__type__": "dict", "items": items}
+
+
+def _plain_repr(value: Any) -> Any:
+    kind = type(value)
+    text = repr(value)
+    if not isinstance(text, str):
+        raise Unconvertible(f"repr of {kind.__qualname__} is not a string")
+    if _ADDRESS.search(text):
+        raise Unconvertible(f"{kind.__qualname__} has no value beyond its identity: {text[:80]}")
+    if len(text) > _MAX_REPR_CHARS:
+        raise Unconvertible(f"repr of {kind.__qualname__} is longer than {_MAX_REPR_CHARS}")
+    return {"__type__": "repr", "class": kind.__qualname__, "repr": text}
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------------------------
+# Framing
+# --------------------------------------------------------------------------------------------
+
+
+def write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def read_exact(fd: int, size: int) -> bytes | None:
+    chunks = []
+    while size:
+        chunk = os.read(fd, size)
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def send_frame(fd: int, message: Any) -> None:
+    body = json.dumps(message, ensure_ascii=False).encode()
+    write_all(fd, struct.pack(">I", len(body)) + body)
+
+
+def recv_frame(fd: int) -> Any | None:
+    header = read_exact(fd, 4)
+    if header is None:
+        return None
+    body = read_exact(fd, struct.unpack(">I", header)[0])
+    return None if body is None else json.loads(body)
+
+
+# --------------------------------------------------------------------------------------------
+# The child: one answer, fresh process
+# --------------------------------------------------------------------------------------------
+
+
+class _LimitExceeded(BaseException):
+    """Raised by the per-call timers; a BaseException so ``except Exception`` cannot swallow it."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+def _describe(exc: BaseException) -> str:
+    name = type(exc).__name__
+    try:
+        detail = str(exc)
+    except BaseException:
+        detail = "<unprintable>"
+    text = f"{name}: {detail}" if detail else name
+    return text[:_MAX_ERROR_CHARS]
+
+
+def _failure(kind: str, message: str) -> dict[str, Any]:
+    return {"ok": False, "type": kind, "error": message[:_MAX_ERROR_CHARS]}
+
+
+_BLOCKED_EVENTS = {
+    "socket.__new__": "network access is disabled in the sandbox",
+    "socket.getaddrinfo": "network access is disabled in the sandbox",
+    "socket.gethostbyname": "network access is disabled in the sandbox",
+    "os.fork": "starting processes is disabled in the sandbox",
+    "os.forkpty": "starting processes is disabled in the sandbox",
+    "os.exec": "starting processes is disabled in the sandbox",
+    "os.posix_spawn": "starting processes is disabled in the sandbox",
+    "os.spawn": "starting processes is disabled in the sandbox",
+    "os.system": "starting processes is disabled in the sandbox",
+    "subprocess.Popen": "starting processes is disabled in the sandbox",
+    "os.symlink": "symbolic links are disabled in the sandbox",
+    "os.link": "hard links are disabled in the sandbox",
+}
+_BLOCKED_MODULES = frozenset({"ctypes", "_ctypes", "cffi", "_cffi_backend"})
+_PATH_EVENTS = {
+    "os.chmod": 0,
+    "os.chown": 0,
+    "os.mkdir": 0,
+    "os.remove": 0,
+    "os.rename": 1,
+    "os.rmdir": 0,
+    "os.truncate": 0,
+    "os.utime": 0,
+}
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+
+
+def _make_audit_hook(workdir: str):
+    """An audit hook that refuses what the OS layers also refuse, with a clear Python error."""
+    prefix = workdir.rstrip("/") + "/"
+    join, normpath, fsdecode = os.path.join, os.path.normpath, os.fsdecode
+
+    def inside(path: Any) -> bool:
+        if isinstance(path, int):
+            return True
+        full = normpath(join(workdir, fsdecode(path)))
+        return full == workdir or full.startswith(prefix)
+
+    def hook(event: str, args: tuple) -> None:
+        reason = _BLOCKED_EVENTS.get(event)
+        if reason is not None:
+            raise PermissionError(reason)
+        if event == "import":
+            if args[0].partition(".")[0] in _BLOCKED_MODULES:
+                raise ImportError(f"module {args[0]!r} is not available in the sandbox")
+        elif event.startswith("ctypes."):
+            raise PermissionError("ctypes is not available in the sandbox")
+        elif event == "open":
+            path, mode, flags = args
+            writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+                mode is None and isinstance(flags, int) and flags & _WRITE_FLAGS
+            )
+            if writing and path is not None and not inside(path):
+                raise PermissionError(f"writing outside the working directory: {path!r}")
+        elif event in _PATH_EVENTS:
+            targets = (args[0],) if event != "os.rename" else (args[0], args[1])
+            if not all(inside(target) for target in targets):
+                raise PermissionError(f"{event} outside the working directory is refused")
+
+    return hook
+
+
+def _child_main(code: str, calls: list[list[str]], first: int, limits: dict, setup: dict) -> None:
+    """Everything the forked child does. Never returns: the caller ``os._exit``s."""
+    result_fd = setup["result_fd"]
+    os.setsid()
+    os.chdir(setup["workdir"])
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for target in (0, 1, 2):
+        os.dup2(devnull, target)
+    os.dup2(result_fd, 3)
+    os.closerange(4, 1 << 16)
+    result_fd = 3
+    n_calls = len(calls) - first
+    cpu = float(limits["cpu_seconds"])
+    hard_cpu = math.ceil(cpu * (n_calls + 1)) + 1
+    for name, value in (
+        (resource.RLIMIT_CPU, hard_cpu),
+        (resource.RLIMIT_AS, int(limits["memory_bytes"])),
+        (resource.RLIMIT_FSIZE, int(limits["file_size_bytes"])),
+        (resource.RLIMIT_NPROC, int(limits["max_processes"])),
+        (resource.RLIMIT_NOFILE, 256),
+        (resource.RLIMIT_CORE, 0),
+    ):
+        resource.setrlimit(name, (value, value))
+    uid = setup.get("uid")
+    if uid is not None:
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+    os.environ.clear()
+    sys.addaudithook(_make_audit_hook(setup["workdir"]))
+
+    wall = float(limits["wall_seconds"])
+    max_output = int(limits["max_output_bytes"])
+    dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+    setitimer, ITIMER_REAL, ITIMER_PROF = signal.setitimer, signal.ITIMER_REAL, signal.ITIMER_PROF
+
+    def on_alarm(signum, frame):
+        raise _LimitExceeded("Timeout", f"exceeded the {wall:g} s wall-time limit")
+
+    def on_cpu(signum, frame):
+        raise _LimitExceeded("CPUTimeLimit", f"exceeded the {cpu:g} s CPU-time limit")
+
+    signal.signal(signal.SIGALRM, on_alarm)
+    signal.signal(signal.SIGPROF, on_cpu)
+
+    def guarded(action):
+        """Run ``action`` under the per-call timers; returns (outcome dict, payload)."""
+        try:
+            try:
+                setitimer(ITIMER_REAL, wall)
+                setitimer(ITIMER_PROF, cpu)
+                return action()
+            finally:
+                setitimer(ITIMER_REAL, 0)
+                setitimer(ITIMER_PROF, 0)
+        except _LimitExceeded as exc:
+            return _failure(exc.kind, exc.message), None
+        except Unconvertible as exc:
+            return _failure("Unconvertible", f"Unconvertible: {exc}"), None
+        except BaseException as exc:
+            return _failure(type(exc).__name__, _describe(exc)), None
+
+    def emit(line: str) -> None:
+        write_all(result_fd, line.encode("utf-8", "surrogatepass") + b"\n")
+
+    namespace: dict[str, Any] = {"__name__": "answer", "__builtins__": __builtins__}
+
+    def define():
+        exec(compile(code, "<answer>", "exec"), namespace)
+        return None, None
+
+    failure, _ = guarded(define)
+    if failure is not None:
+        emit(dumps({"fatal": True, **failure}))
+        return
+    emit('{"ready": true}')
+
+    for index in range(first, len(calls)):
+        expression = calls[index][1]
+        try:
+            compiled = compile(expression, "<call>", "eval")
+        except BaseException as exc:
+            emit(dumps({"i": index, **_failure("BadCall", _describe(exc))}))
+            continue
+
+        def call(compiled=compiled):
+            text = dumps(to_plain(eval(compiled, namespace)))
+            return None, text
+
+        failure, text = guarded(call)
+        if failure is not None:
+            emit(dumps({"i": index, **failure}))
+        elif len(text) > max_output:
+            message = f"result is {len(text)} bytes of JSON, over the {max_output} byte limit"
+            emit(dumps({"i": index, **_failure("OutputTooLarge", message)}))
+        else:
+            emit(f'{{"i": {index}, "ok": true, "value": {text}}}')
+
+
+# --------------------------------------------------------------------------------------------
+# The worker: supervises one child at a time
+# --------------------------------------------------------------------------------------------
+
+
+class Worker:
+    def __init__(self, config: dict):
+        self.uid = config.get("uid")
+        self.pid_namespace = bool(config.get("namespaces"))
+        self.workroot = "/tmp" if self.pid_namespace else config["workroot"]
+        self.counter = 0
+
+    # -- one answer --------------------------------------------------------------------------
+
+    def evaluate(self, request: dict) -> dict:
+        code, calls, limits = request["code"], request["calls"], request["limits"]
+        results: list[dict | None] = [None] * len(calls)
+        deadline = time.monotonic() + float(limits["total_wall_seconds"])
+        first = 0
+        while True:
+            fatal, death, ready = self._run_child(code, calls, first, limits, results, deadline)
+            pending = [i for i in range(first, len(calls)) if results[i] is None]
+            if not pending:
+                break
+            death = death or _failure("Crash", "the answer's process ended early")
+            if fatal is not None or not ready:
+                # The module itself failed: every remaining call fails alike, no retry.
+                for i in pending:
+                    results[i] = fatal or death
+                break
+            current = pending[0]
+            results[current] = death
+            if time.monotonic() >= deadline:
+                message = "the answer exceeded its total time budget"
+                for i in pending[1:]:
+                    results[i] = _failure("Timeout", message)
+                break
+            first = current + 1
+            if first >= len(calls):
+                break
+        return {"results": results}
+
+    def _run_child(self, code, calls, first, limits, results, deadline):
+        """Run one child from call ``first``; returns (fatal failure, death failure, ready)."""
+        self.counter += 1
+        workdir = os.path.join(self.workroot, f"answer-{self.counter}")
+        os.mkdir(workdir, 0o700)
+        if self.uid is not None:
+            os.chown(workdir, self.uid, self.uid)
+        read_fd, write_fd = os.pipe()
+        setup = {"result_fd": write_fd, "workdir": workdir, "uid": self.uid}
+        pid = os.fork()
+        if pid == 0:  # the child
+            status = 0
+            try:
+                os.close(read_fd)
+                _child_main(code, calls, first, limits, setup)
+            except BaseException:
+                status = 70
+            finally:
+                os._exit(status)
+        os.close(write_fd)
+        try:
+            return self._supervise(pid, read_fd, limits, results, deadline)
+        finally:
+            os.close(read_fd)
+            self._clean_up(pid, workdir)
+
+    def _supervise(self, pid, read_fd, limits, results, deadline):
+        wall = float(limits["wall_seconds"])
+        grace = 0.5 + 0.25 * wall
+        max_line = int(limits["max_output_bytes"]) + 4096
+        step_deadline = time.monotonic() + wall + grace
+        buffer = b""
+        fatal = None
+        ready = False
+        killed_for = None
+        while True:
+            now = time.monotonic()
+            limit_at = min(step_deadline, deadline)
+            if now >= limit_at:
+                killed_for = "Timeout"
+                break
+            readable, _, _ = select.select([read_fd], [], [], limit_at - now)
+            if not readable:
+                continue
+            chunk = os.read(read_fd, 1 << 16)
+            if not chunk:
+                break
+            buffer += chunk
+            while b"\n" in buffer:
+                line, _, buffer = buffer.partition(b"\n")
+                step_deadline = time.monotonic() + wall + grace
+                message = _parse_line(line)
+                if message is None:
+                    killed_for = "Crash"
+                    break
+                if message.pop("ready", False):
+                    ready = True
+                elif message.pop("fatal", False):
+                    fatal = message
+                elif "i" in message:
+                    index = message.pop("i")
+                    if isinstance(index, int) and 0 <= index < len(results):
+                        results[index] = message
+            if killed_for is None and len(buffer) > max_line:
+                killed_for = "OutputTooLarge"
+            if killed_for is not None:
+                break
+        if killed_for is not None:
+            self._kill_all(pid)
+        _, status = os.waitpid(pid, 0)
+        if killed_for == "Timeout":
+            death = _failure("Timeout", f"exceeded the {wall:g} s wall-time limit")
+        elif killed_for == "OutputTooLarge":
+            death = _failure("OutputTooLarge", "the answer wrote an oversized result")
+        elif killed_for == "Crash":
+            death = _failure("Crash", "the answer corrupted its result channel")
+        else:
+            death = _death_reason(status)
+        return fatal, death, ready
+
+    def _kill_all(self, pid: int) -> None:
+        if self.pid_namespace:
+            _kill_namespace()
+        else:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+
+    def _clean_up(self, pid: int, workdir: str) -> None:
+        """Kill whatever the answer left running and delete every file it could have written."""
+        if self.pid_namespace:
+            _kill_namespace()
+            _reap_all()
+            for directory in _WRITABLE_DIRS:
+                _empty_directory(directory)
+        else:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, signal.SIGKILL)
+            _remove_tree(workdir)
+
+
+def _parse_line(line: bytes) -> dict | None:
+    try:
+        message = json.loads(line)
+    except ValueError:
+        return None
+    return message if isinstance(message, dict) else None
+
+
+def _death_reason(status: int) -> dict:
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        if sig in (signal.SIGXCPU, signal.SIGKILL):
+            reason = "CPU-time limit or out of memory"
+            return _failure("CPUTimeLimit", f"killed by {signal.strsignal(sig)} ({reason})")
+        if sig == signal.SIGSEGV:
+            return _failure("Crash", "the answer crashed (segmentation fault; deep recursion?)")
+        return _failure("Crash", f"the answer's process died: {signal.strsignal(sig)}")
+    code = os.WEXITSTATUS(status)
+    if code == 0:
+        return _failure("Exit", "the answer ended its own process (status 0)")
+    return _failure("Exit", f"the answer ended its own process (status {code})")
+
+
+def _kill_namespace() -> None:
+    """As process 1 of the PID namespace, SIGKILL every other process in it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(-1, signal.SIGKILL)
+
+
+def _reap_all() -> None:
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+        except InterruptedError:  # pragma: no cover - retried
+            continue
+        _kill_namespace()  # anything forked while we were killing
+
+
+def _empty_directory(directory: str) -> None:
+    try:
+        entries = list(os.scandir(directory))
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            _remove_tree(entry.path)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+
+
+def _remove_tree(path: str) -> None:
+    try:
+        os.rmdir(path)
+        return
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST, errno.EPERM, errno.EACCES):
+            raise
+    import shutil
+
+    for root, dirs, _ in os.walk(path):  # the answer may have removed permissions
+        for name in dirs:
+            os.chmod(os.path.join(root, name), 0o700)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Namespace set-up (worker start, as root in fresh mount/PID/network namespaces)
+# --------------------------------------------------------------------------------------------
+
+
+def _mount(*args: str) -> None:
+    subprocess.run(["mount", *args], check=True, capture_output=True, env={"PATH": "/usr/bin:/bin"})
+
+
+def setup_mounts(tmpfs_bytes: int) -> dict:
+    """Private tmpfs for every world-writable directory; hide every top-level directory the
+    interpreter does not need (project files, data, home directories, sockets under /run)."""
+    _mount("--make-rprivate", "/")
+    for directory in _WRITABLE_DIRS:
+        if os.path.isdir(directory) and not os.path.islink(directory):
+            _mount("-t", "tmpfs", "-o", f"size={tmpfs_bytes},mode=1777,nosuid,nodev", "tmpfs",
+                   directory)  # fmt: skip
+    needed = [p for p in sys.path if p and os.path.isdir(p)]
+    hidden = []
+    for entry in sorted(os.listdir("/")):
+        path = "/" + entry
+        if entry in _VISIBLE_TOP or os.path.islink(path):
+            continue
+        if os.path.isdir(path):
+            hidden.append(path)
+    staged = []
+    for index, path in enumerate(needed):
+        if any(path == top or path.startswith(top + "/") for top in hidden):
+            stage = f"/tmp/.stage-{index}"
+            os.mkdir(stage)
+            _mount("--bind", path, stage)
+            staged.append((stage, path))
+    for top in hidden:
+        _mount("-t", "tmpfs", "-o", "size=1m,mode=755,nosuid,nodev", "tmpfs", top)
+    for stage, path in staged:
+        os.makedirs(path, exist_ok=True)
+        _mount("--bind", stage, path)
+        _mount("-o", "remount,bind,ro", path)
+        subprocess.run(["umount", stage], check=True, capture_output=True)
+        os.rmdir(stage)
+    for top in hidden:
+        _mount("-o", "remount,ro", top)
+    return {"hidden": hidden, "private_tmp": list(_WRITABLE_DIRS)}
+
+
+def main() -> int:
+    config = json.loads(sys.argv[1])
+    proto_in, proto_out = os.dup(0), os.dup(1)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(2, 1)
+    isolation: dict[str, Any] = {"namespaces": bool(config.get("namespaces")), "uid": None}
+    if config.get("namespaces"):
+        isolation["mounts"] = setup_mounts(int(config.get("tmpfs_bytes", 64 << 20)))
+    isolation["uid"] = config.get("uid")
+    for name in PRELOAD:
+        __import__(name)
+    worker = Worker(config)
+    gc.collect()
+    gc.freeze()  # keep the warm heap out of the children's collections (fewer copied pages)
+    send_frame(proto_out, {"hello": True, "isolation": isolation})
+    while True:
+        request = recv_frame(proto_in)
+        if request is None:
+            return 0
+        send_frame(proto_out, worker.evaluate(request))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
