@@ -26,6 +26,7 @@ SUPPORTED_DATABASES = {
     "django.db.backends.sqlite3": "sqlite",
 }
 REDIS_SCHEMES = ("redis", "rediss")
+CELERY_QUEUES = ("default", "gpu")
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 
@@ -87,8 +88,15 @@ class Config:
 
     def celery_settings(self) -> dict[str, Any]:
         """Celery options (lower-case names, as ``app.conf.update`` takes them)."""
+        from kombu import Exchange, Queue
+
         common: dict[str, Any] = {
+            # Each queue has its own direct exchange: a task routed to "gpu" never lands on
+            # "default" (with one shared exchange both queues would bind the same key).
+            "task_queues": tuple(Queue(q, Exchange(q), routing_key=q) for q in CELERY_QUEUES),
             "task_default_queue": "default",
+            "task_default_exchange": "default",
+            "task_default_routing_key": "default",
             "task_serializer": "json",
             "result_serializer": "json",
             "accept_content": ["json"],
@@ -253,6 +261,17 @@ def default_agent_spec(data_dir: Path) -> str:
     return f"local:{data_dir / 'models' / 'tiny-agent'}"
 
 
+def parse_agent(env: Mapping[str, str], data_dir: Path) -> str:
+    from training.llm.spec import parse_spec
+
+    spec = (env.get("DUET_AGENT") or "").strip() or default_agent_spec(data_dir)
+    try:
+        parse_spec(spec)
+    except ValueError as exc:
+        raise ConfigError("DUET_AGENT", str(exc)) from None
+    return spec
+
+
 def load_config(env: Mapping[str, str], repo_root: Path) -> Config:
     """Parse the environment. Raises :class:`ConfigError` for the first unusable value."""
     data_dir = resolve_data_dir(env, repo_root)
@@ -266,7 +285,7 @@ def load_config(env: Mapping[str, str], repo_root: Path) -> Config:
         database=parse_database(env, data_dir),
         database_url_set=bool((env.get("DATABASE_URL") or "").strip()),
         redis=redis,
-        agent_spec=(env.get("DUET_AGENT") or "").strip() or default_agent_spec(data_dir),
+        agent_spec=parse_agent(env, data_dir),
         behind_tls_proxy=parse_bool(env, "DUET_BEHIND_TLS_PROXY"),
         health_cache_seconds=parse_float(env, "DUET_HEALTH_CACHE_SECONDS", 5.0),
         worker_ping_timeout=parse_float(env, "DUET_WORKER_PING_TIMEOUT", 2.0),

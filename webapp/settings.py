@@ -19,8 +19,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kombu import Exchange, Queue
-
 from webapp.config import load_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -93,12 +91,6 @@ else:
 # Celery reads every CELERY_* setting (workers/celery.py uses namespace="CELERY").
 for _name, _value in DUET.celery_settings().items():
     globals()[f"CELERY_{_name.upper()}"] = _value
-# Each queue gets its own direct exchange so a task routed to "gpu" never lands on "default".
-CELERY_TASK_QUEUES = tuple(
-    Queue(name, Exchange(name), routing_key=name) for name in ("default", "gpu")
-)
-CELERY_TASK_DEFAULT_EXCHANGE = "default"
-CELERY_TASK_DEFAULT_ROUTING_KEY = "default"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 

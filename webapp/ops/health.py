@@ -19,7 +19,6 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -175,22 +174,6 @@ def check_worker(app=None, timeout: float | None = None) -> ComponentHealth:
 # --- inference backend --------------------------------------------------------------------------
 
 
-def split_agent_spec(spec: str) -> tuple[str, str]:
-    """``"local:/path@adapter"`` -> ``("local", "/path@adapter")``."""
-    backend, sep, target = spec.partition(":")
-    if not sep or not target:
-        return "", spec
-    return backend.strip().lower(), target.strip()
-
-
-def _strip_adapter(target: str) -> str:
-    """Drop a trailing ``@adapter`` (after the last ``/``), keeping ``user@host`` in URLs."""
-    head, slash, tail = target.rpartition("/")
-    if "@" in tail:
-        tail = tail.split("@", 1)[0]
-    return f"{head}{slash}{tail}"
-
-
 def check_local_model(path: Path) -> ComponentHealth:
     if not path.is_dir():
         return ComponentHealth(DEGRADED, f"no model at {path} yet; {BOOTSTRAP_HINT}")
@@ -207,7 +190,10 @@ def check_local_model(path: Path) -> ComponentHealth:
     return ComponentHealth(OK, f"local {model_type} model at {path}")
 
 
-def check_openai_server(base_url: str, timeout: float = 2.0) -> ComponentHealth:
+def check_openai_server(
+    base_url: str, model: str, adapter: str | None = None, timeout: float = 2.0
+) -> ComponentHealth:
+    """GET ``/v1/models`` and look for the configured model (and adapter, for vLLM)."""
     import httpx
 
     url = base_url.rstrip("/")
@@ -226,27 +212,31 @@ def check_openai_server(base_url: str, timeout: float = 2.0) -> ComponentHealth:
         names = [item["id"] for item in response.json().get("data", [])]
     except (ValueError, KeyError, TypeError, AttributeError):
         return ComponentHealth(DOWN, f"{url}/models did not return a model list")
-    if not names:
-        return ComponentHealth(DEGRADED, f"{url} serves no models")
-    shown = ", ".join(names[:4]) + (f" (+{len(names) - 4} more)" if len(names) > 4 else "")
-    return ComponentHealth(OK, f"{url} serves {shown}")
+    wanted = [name for name in (model, adapter) if name]
+    missing = [name for name in wanted if name not in names]
+    if missing:
+        served = ", ".join(names[:6]) or "nothing"
+        return ComponentHealth(
+            DEGRADED, f"{url} is up but does not serve {', '.join(missing)} (serves {served})"
+        )
+    return ComponentHealth(OK, f"{url} serves {' + '.join(wanted)}")
 
 
 def check_inference(spec: str | None = None) -> ComponentHealth:
+    """The agent backend named by ``DUET_AGENT`` (see training/llm/spec.py for the grammar)."""
+    from training.llm.spec import parse_spec
+
     spec = spec or settings.DUET_AGENT
-    backend, target = split_agent_spec(spec)
-    if backend == "local":
-        return check_local_model(Path(_strip_adapter(target)))
-    if backend in ("vllm", "openai"):
-        parts = urlsplit(_strip_adapter(target))
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            return ComponentHealth(
-                DOWN, f"DUET_AGENT={spec!r}: expected {backend}:http://host:port"
-            )
-        return check_openai_server(f"{parts.scheme}://{parts.netloc}{parts.path}")
-    return ComponentHealth(
-        DOWN, f"DUET_AGENT={spec!r}: unknown backend (use local:PATH, vllm:URL or openai:URL)"
-    )
+    try:
+        parsed = parse_spec(spec)
+    except ValueError as exc:
+        return ComponentHealth(DOWN, f"DUET_AGENT: {exc}")
+    if parsed.backend == "local":
+        health = check_local_model(Path(parsed.target))
+        if health.status == OK and parsed.adapter and not Path(parsed.adapter).is_dir():
+            return ComponentHealth(DEGRADED, f"adapter directory {parsed.adapter} is missing")
+        return health
+    return check_openai_server(parsed.target, parsed.model, parsed.adapter)
 
 
 # --- renderer -----------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from training.colbench.tasks import TaskFormatError
+from training.llm.spec import parse_spec
 from training.paths import REPO_ROOT, bundled_tasks_dir
 from webapp.config import ConfigError
 from webapp.ops.supervisor import Supervisor
@@ -172,24 +173,25 @@ class Command(BaseCommand):
         self.say(f"bundled tasks from {len(files)} file(s): {report.summary()}")
 
     def bootstrap_models(self) -> None:
-        backend, _, target = settings.DUET_AGENT.partition(":")
-        if backend != "local":
+        """Build the local agent model if ``DUET_AGENT`` names one that does not exist yet."""
+        spec = parse_spec(settings.DUET_AGENT)
+        if spec.backend != "local":
             self.say(f"agent is {settings.DUET_AGENT}; no local model to build")
             return
-        model_dir = Path(target.split("@", 1)[0])
+        model_dir = Path(spec.target)
         if (model_dir / "config.json").is_file():
             self.say(f"default models present ({model_dir})")
             return
         if not duet_has_subcommand("models", "bootstrap"):
             self.say(
                 "`duet models bootstrap` is not available in this version; the inference "
-                "check will stay degraded until a model exists at " + str(model_dir)
+                f"check stays degraded until a model exists at {model_dir}"
             )
             return
-        self.say("building the default models (`duet models bootstrap`); first run only")
+        self.say(f"building the default agent model into {model_dir} (first start only)")
         started = time.monotonic()
         result = subprocess.run(
-            [sys.executable, "-m", "training.cli", "models", "bootstrap"],
+            [sys.executable, "-m", "training.cli", "models", "bootstrap", "--out", str(model_dir)],
             cwd=REPO_ROOT,
             env={**os.environ, "HF_HUB_OFFLINE": "1"},
             check=False,
