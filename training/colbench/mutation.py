@@ -151,9 +151,14 @@ class _SiteFinder(ast.NodeVisitor):
 
 
 def _sites(tree: ast.AST) -> list[_Site]:
+    """Detail sites in source order (a comparison sits where its left operand starts)."""
     finder = _SiteFinder()
     finder.visit(tree)
-    return finder.sites
+    return sorted(finder.sites, key=_position)
+
+
+def _position(site: _Site) -> tuple[int, int, int]:
+    return (getattr(site.node, "lineno", 0), getattr(site.node, "col_offset", 0), site.op_index)
 
 
 def _detail(index: int, site: _Site) -> Detail:
@@ -183,8 +188,6 @@ def hidden_details(source: str) -> list[Detail]:
 
 def _decimals(value: float) -> int:
     text = repr(value)
-    if "e" in text or "E" in text:
-        return 6
     return len(text.split(".")[1]) if "." in text else 0
 
 
@@ -209,6 +212,12 @@ def perturb_number(value: int | float, rng: random.Random) -> int | float:
         if new == value or (new > 0) != (value > 0):
             new = value + (1 if value > 0 else -1) * max(1, abs(value) // 10)
         return new
+    if "e" in repr(value):  # tiny or huge: keep three significant digits
+        for _ in range(8):
+            new = float(f"{value * rng.choice(_SCALE_FACTORS):.3g}")
+            if new != value:
+                return new
+        return value * 2
     decimals = max(_decimals(value), 1)
     for _ in range(8):
         new = round(value * rng.choice(_SCALE_FACTORS), decimals)
