@@ -128,5 +128,7 @@ def celery_worker(transport_env) -> Iterator[Celery]:
                 pytest.fail("worker did not answer a ping within 60 s")
         yield app
     finally:
-        stop_process_group(process)
+        # Graceful shutdown is duet_up's test; here it would only cost seconds per worker.
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
         log.close()
