@@ -108,7 +108,7 @@ def test_debug_is_off_unless_duet_debug_is_1(tmp_path, value, debug):
 
 
 def test_debug_rejects_words_it_does_not_know(tmp_path):
-    with pytest.raises(ConfigError, match="^DUET_DEBUG: "):
+    with pytest.raises(ConfigError, match=r"^DUET_DEBUG: "):
         config_for(tmp_path, DUET_DEBUG="maybe")
 
 
@@ -127,7 +127,7 @@ def test_secret_key_from_the_environment_wins_and_writes_no_file(tmp_path):
 
 
 def test_short_secret_key_is_refused(tmp_path):
-    with pytest.raises(ConfigError, match="^DUET_SECRET_KEY: "):
+    with pytest.raises(ConfigError, match=r"^DUET_SECRET_KEY: "):
         config_for(tmp_path, DUET_SECRET_KEY="short")
 
 
@@ -143,5 +143,5 @@ def test_agent_defaults_to_the_local_tiny_model_in_the_data_dir(tmp_path):
 
 
 def test_malformed_agent_spec_names_the_variable(tmp_path):
-    with pytest.raises(ConfigError, match="^DUET_AGENT: "):
+    with pytest.raises(ConfigError, match=r"^DUET_AGENT: "):
         config_for(tmp_path, DUET_AGENT="vllm:not-a-url")
