@@ -146,7 +146,7 @@ def _sandbox_uid() -> int:
 class _WorkerProcess:
     """One warm worker interpreter and its framed pipe protocol."""
 
-    def __init__(self, *, namespaces: bool, workroot: str | None):
+    def __init__(self, *, namespaces: bool, workroot: str | None, interpreter_guards: bool):
         self.namespaces = namespaces
         uid = None
         if os.geteuid() == 0 and (namespaces or _world_readable(os.path.dirname(os.__file__))):
@@ -156,6 +156,7 @@ class _WorkerProcess:
             "uid": uid,
             "workroot": workroot,
             "tmpfs_bytes": 64 * 1024 * 1024,
+            "interpreter_guards": interpreter_guards,
         }
         python = [sys.executable, "-s", "-S", "-P", "-B", str(WORKER_SCRIPT), json.dumps(config)]
         prefix = [shutil.which("unshare") or "unshare", *_UNSHARE_FLAGS, "--"] if namespaces else []
@@ -253,6 +254,8 @@ class Sandbox:
     """A pool of isolated, warm Python workers; thread-safe. Use as a context manager.
 
     ``namespaces`` forces the namespace layer on or off; ``None`` uses it where available.
+    ``interpreter_guards=False`` drops the in-interpreter audit hook, leaving only the OS layers
+    (namespaces, uid, rlimits): for testing that those layers hold on their own.
     """
 
     def __init__(
@@ -261,6 +264,7 @@ class Sandbox:
         limits: SandboxLimits | None = None,
         *,
         namespaces: bool | None = None,
+        interpreter_guards: bool = True,
     ) -> None:
         if not isinstance(workers, int) or workers < 1:
             raise ValueError(f"workers must be a positive integer, got {workers!r}")
@@ -270,6 +274,7 @@ class Sandbox:
         elif namespaces and not namespaces_available():
             raise SandboxError("namespaces requested but unavailable (needs root and unshare)")
         self._namespaces = namespaces
+        self._guards = interpreter_guards
         self._workroot = None if namespaces else tempfile.mkdtemp(prefix="duet-sandbox-")
         if self._workroot:
             os.chmod(self._workroot, 0o711)
@@ -293,7 +298,11 @@ class Sandbox:
     # -- pool management ---------------------------------------------------------------------
 
     def _start_worker(self) -> _WorkerProcess:
-        worker = _WorkerProcess(namespaces=self._namespaces, workroot=self._workroot)
+        worker = _WorkerProcess(
+            namespaces=self._namespaces,
+            workroot=self._workroot,
+            interpreter_guards=self._guards,
+        )
         with self._lock:
             if self._closed:
                 worker.kill()

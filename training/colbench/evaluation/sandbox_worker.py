@@ -34,14 +34,38 @@ import gc
 import json
 import math
 import os
-import re
 import resource
 import select
 import signal
 import struct
-import subprocess
 import sys
 import time
+
+# Bound here: answers may patch the builtins module, but not these module globals.
+from builtins import (  # noqa: UP029
+    BaseException,
+    all,
+    any,
+    bool,
+    bytes,
+    dict,
+    float,
+    hex,
+    id,
+    int,
+    isinstance,
+    len,
+    list,
+    min,
+    next,
+    range,
+    repr,
+    set,
+    sorted,
+    str,
+    tuple,
+    type,
+)
 from typing import Any
 
 # Modules most answers use, imported once here so that forked children start warm.
@@ -76,7 +100,6 @@ LIMIT_TYPES = frozenset(
 _MAX_ERROR_CHARS = 500
 _MAX_REPR_CHARS = 10_000
 _MAX_NODES = 1_000_000
-_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _WRITABLE_DIRS = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")
 # Top-level entries that stay visible inside the mount namespace; everything else is hidden.
 _VISIBLE_TOP = frozenset({"bin", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "sbin"})
@@ -89,10 +112,14 @@ _VISIBLE_TOP |= {"tmp", "usr"}
 
 
 class Unconvertible(ValueError):
-    """A value that cannot be represented as plain data (identity-based, cyclic, too big)."""
+    """A value that cannot be represented as plain data (identity-based, cyclic)."""
 
 
-def to_plain(value: Any) -> Any:
+class ResultTooLarge(Unconvertible):
+    """A value whose plain form would exceed the size budget."""
+
+
+def to_plain(value: Any, max_size: int = _MAX_NODES) -> Any:
     """Convert ``value`` to JSON-like data: None/bool/int/float/str/list/dict-with-str-keys.
 
     Tuples become lists. Values JSON cannot hold unambiguously become tagged dicts
@@ -102,16 +129,19 @@ def to_plain(value: Any) -> Any:
     an address) raise :class:`Unconvertible`, so an object that claims equality with everything
     has nothing to compare with. Built-in subclasses are reduced to their base value, so a
     subclass's ``__eq__`` never takes part.
+
+    ``max_size`` bounds the work: every node costs 1 plus the length of its strings, and a value
+    over budget raises :class:`ResultTooLarge` before it is built.
     """
-    budget = [_MAX_NODES]
+    budget = [max_size]
     return _plain(value, budget, set())
 
 
 def _plain(value: Any, budget: list[int], active: set[int]) -> Any:
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise Unconvertible("result is too large to convert")
     kind = type(value)
+    budget[0] -= len(value) + 1 if kind is str else 1
+    if budget[0] < 0:
+        raise ResultTooLarge("result is too large")
     if value is None or kind is bool or kind is str:
         return value
     if kind is int:
@@ -124,9 +154,12 @@ def _plain(value: Any, budget: list[int], active: set[int]) -> Any:
         return _plain_int(int.__int__(value))
     if isinstance(value, float):
         return _plain_float(float.__float__(value))
-    if isinstance(value, str):
-        return str.__str__(value)
-    if isinstance(value, (bytes, bytearray)):
+    if isinstance(value, (str, bytes, bytearray)):
+        budget[0] -= len(value) * (1 if isinstance(value, str) else 2)
+        if budget[0] < 0:
+            raise ResultTooLarge("result is too large")
+        if isinstance(value, str):
+            return str.__str__(value)
         return {"__type__": "bytes", "hex": bytes(value).hex()}
     if isinstance(value, complex):
         return {"__type__": "complex", "real": complex.real.__get__(value), "imag": value.imag}
@@ -176,15 +209,30 @@ def _plain_repr(value: Any) -> Any:
     text = repr(value)
     if not isinstance(text, str):
         raise Unconvertible(f"repr of {kind.__qualname__} is not a string")
-    if _ADDRESS.search(text):
+    if " at 0x" in text:  # a default repr: the object's identity, not its value
         raise Unconvertible(f"{kind.__qualname__} has no value beyond its identity: {text[:80]}")
     if len(text) > _MAX_REPR_CHARS:
         raise Unconvertible(f"repr of {kind.__qualname__} is longer than {_MAX_REPR_CHARS}")
     return {"__type__": "repr", "class": kind.__qualname__, "repr": text}
 
 
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+def _refuse(value: Any) -> Any:
+    raise TypeError(f"not plain data: {type(value).__qualname__}")
+
+
+def _c_encoder(sort_keys: bool):
+    """json's C encoder, called directly: json.dumps's Python wrapper consults builtins (such as
+    ``isinstance``) that an answer may have patched, the C encoder does not."""
+    from _json import encode_basestring, make_encoder
+
+    encode = make_encoder(
+        None, _refuse, encode_basestring, None, ": ", ", ", sort_keys, False, False
+    )
+    return lambda value: "".join(encode(value, 0))
+
+
+dumps = _c_encoder(sort_keys=False)
+_canonical = _c_encoder(sort_keys=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -265,7 +313,7 @@ _BLOCKED_EVENTS = {
     "os.symlink": "symbolic links are disabled in the sandbox",
     "os.link": "hard links are disabled in the sandbox",
 }
-_BLOCKED_MODULES = frozenset({"ctypes", "_ctypes", "cffi", "_cffi_backend"})
+_BLOCKED_MODULES = frozenset({"ctypes", "_ctypes", "cffi", "_cffi_backend", "_posixsubprocess"})
 _PATH_EVENTS = {
     "os.chmod": 0,
     "os.chown": 0,
@@ -343,11 +391,11 @@ def _child_main(code: str, calls: list[list[str]], first: int, limits: dict, set
         os.setgid(uid)
         os.setuid(uid)
     os.environ.clear()
-    sys.addaudithook(_make_audit_hook(setup["workdir"]))
+    if setup["guards"]:
+        sys.addaudithook(_make_audit_hook(setup["workdir"]))
 
     wall = float(limits["wall_seconds"])
     max_output = int(limits["max_output_bytes"])
-    dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
     setitimer, ITIMER_REAL, ITIMER_PROF = signal.setitimer, signal.ITIMER_REAL, signal.ITIMER_PROF
 
     def on_alarm(signum, frame):
@@ -371,6 +419,9 @@ def _child_main(code: str, calls: list[list[str]], first: int, limits: dict, set
                 setitimer(ITIMER_PROF, 0)
         except _LimitExceeded as exc:
             return _failure(exc.kind, exc.message), None
+        except ResultTooLarge:
+            message = f"result is over the {max_output} byte limit"
+            return _failure("OutputTooLarge", message), None
         except Unconvertible as exc:
             return _failure("Unconvertible", f"Unconvertible: {exc}"), None
         except BaseException as exc:
@@ -400,7 +451,7 @@ def _child_main(code: str, calls: list[list[str]], first: int, limits: dict, set
             continue
 
         def call(compiled=compiled):
-            text = dumps(to_plain(eval(compiled, namespace)))
+            text = dumps(to_plain(eval(compiled, namespace), max_output))
             return None, text
 
         failure, text = guarded(call)
@@ -423,6 +474,7 @@ class Worker:
         self.uid = config.get("uid")
         self.pid_namespace = bool(config.get("namespaces"))
         self.workroot = "/tmp" if self.pid_namespace else config["workroot"]
+        self.guards = bool(config.get("interpreter_guards", True))
         self.counter = 0
 
     # -- one answer --------------------------------------------------------------------------
@@ -463,7 +515,12 @@ class Worker:
         if self.uid is not None:
             os.chown(workdir, self.uid, self.uid)
         read_fd, write_fd = os.pipe()
-        setup = {"result_fd": write_fd, "workdir": workdir, "uid": self.uid}
+        setup = {
+            "result_fd": write_fd,
+            "workdir": workdir,
+            "uid": self.uid,
+            "guards": self.guards,
+        }
         pid = os.fork()
         if pid == 0:  # the child
             status = 0
@@ -630,8 +687,21 @@ def _remove_tree(path: str) -> None:
 # --------------------------------------------------------------------------------------------
 
 
+def _run_tool(*argv: str) -> None:
+    """Run a system tool (mount, umount) and wait; raise with its exit status if it fails."""
+    path = next(
+        (f"{d}/{argv[0]}" for d in ("/usr/bin", "/bin", "/usr/sbin", "/sbin")
+         if os.path.exists(f"{d}/{argv[0]}")),
+        argv[0],
+    )  # fmt: skip
+    pid = os.posix_spawn(path, list(argv), {"PATH": "/usr/bin:/bin"})
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise OSError(f"{' '.join(argv)} failed with status {os.waitstatus_to_exitcode(status)}")
+
+
 def _mount(*args: str) -> None:
-    subprocess.run(["mount", *args], check=True, capture_output=True, env={"PATH": "/usr/bin:/bin"})
+    _run_tool("mount", *args)
 
 
 def setup_mounts(tmpfs_bytes: int) -> dict:
@@ -643,13 +713,15 @@ def setup_mounts(tmpfs_bytes: int) -> dict:
             _mount("-t", "tmpfs", "-o", f"size={tmpfs_bytes},mode=1777,nosuid,nodev", "tmpfs",
                    directory)  # fmt: skip
     needed = [p for p in sys.path if p and os.path.isdir(p)]
-    hidden = []
+    hidden, hidden_files = [], []
     for entry in sorted(os.listdir("/")):
         path = "/" + entry
         if entry in _VISIBLE_TOP or os.path.islink(path):
             continue
         if os.path.isdir(path):
             hidden.append(path)
+        elif os.path.isfile(path):
+            hidden_files.append(path)
     staged = []
     for index, path in enumerate(needed):
         if any(path == top or path.startswith(top + "/") for top in hidden):
@@ -663,11 +735,13 @@ def setup_mounts(tmpfs_bytes: int) -> dict:
         os.makedirs(path, exist_ok=True)
         _mount("--bind", stage, path)
         _mount("-o", "remount,bind,ro", path)
-        subprocess.run(["umount", stage], check=True, capture_output=True)
+        _run_tool("umount", stage)
         os.rmdir(stage)
     for top in hidden:
         _mount("-o", "remount,ro", top)
-    return {"hidden": hidden, "private_tmp": list(_WRITABLE_DIRS)}
+    for path in hidden_files:
+        _mount("--bind", os.devnull, path)
+    return {"hidden": hidden + hidden_files, "private_tmp": list(_WRITABLE_DIRS)}
 
 
 def main() -> int:
@@ -676,10 +750,13 @@ def main() -> int:
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)
     os.dup2(2, 1)
-    isolation: dict[str, Any] = {"namespaces": bool(config.get("namespaces")), "uid": None}
+    isolation: dict[str, Any] = {
+        "namespaces": bool(config.get("namespaces")),
+        "interpreter_guards": bool(config.get("interpreter_guards", True)),
+    }
     if config.get("namespaces"):
         isolation["mounts"] = setup_mounts(int(config.get("tmpfs_bytes", 64 << 20)))
-    isolation["uid"] = config.get("uid")
+    isolation["uid"] = config.get("uid")  # None: answers run under the evaluator's own uid
     for name in PRELOAD:
         __import__(name)
     worker = Worker(config)

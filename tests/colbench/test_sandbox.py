@@ -1,0 +1,466 @@
+"""The sandbox: hostile answers score 0 on the affected tests and harm nothing.
+
+Attacks that the OS layers (namespaces, unprivileged uid, rlimits) and the in-interpreter guard
+(audit hook) both stop run twice: with the full sandbox and with the OS layers alone
+(``interpreter_guards=False``), so neither layer is the only thing that holds.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from training.colbench.evaluation.sandbox import (
+    CallResult,
+    Sandbox,
+    SandboxError,
+    SandboxLimits,
+    namespaces_available,
+)
+
+SECRET_NAME = "DUET_SANDBOX_TEST_SECRET"
+SECRET_VALUE = "s3cret-token-that-must-not-leak"
+FAST_LIMITS = SandboxLimits(
+    cpu_seconds=1.0, wall_seconds=1.0, total_wall_seconds=8.0, memory_bytes=256 * 1024 * 1024
+)
+SANDBOX_UID_MIN = 1_000_000
+
+needs_namespaces = pytest.mark.skipif(
+    not namespaces_available(), reason="needs root and unshare (network/PID/mount namespaces)"
+)
+
+HEALTHY_CODE = "def double(x):\n    return x * 2\n"
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    os.environ[SECRET_NAME] = SECRET_VALUE
+    with Sandbox(workers=2, limits=FAST_LIMITS) as box:
+        yield box
+    os.environ.pop(SECRET_NAME, None)
+
+
+@pytest.fixture(scope="module")
+def os_only_sandbox():
+    if not namespaces_available():
+        pytest.skip("the OS layers need root and unshare")
+    with Sandbox(workers=1, limits=FAST_LIMITS, interpreter_guards=False) as box:
+        yield box
+
+
+@pytest.fixture(params=["full", "os-layers-only"])
+def any_sandbox(request, sandbox):
+    if request.param == "full":
+        return sandbox
+    return request.getfixturevalue("os_only_sandbox")
+
+
+def assert_still_works(box: Sandbox) -> None:
+    """The sandbox (every worker) evaluates an ordinary answer correctly afterwards."""
+    for _ in range(3):
+        results = box.run_calls(HEALTHY_CODE, {"a": "double(21)", "b": "double('ab')"})
+        assert results == {"a": CallResult(True, 42), "b": CallResult(True, "abab")}
+
+
+def sandbox_processes() -> list[int]:
+    """Host pids of processes running under a sandbox uid (answer processes)."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            status = Path(f"/proc/{entry}/status").read_text()
+        except OSError:
+            continue
+        uid = int(next(line for line in status.splitlines() if line.startswith("Uid:")).split()[1])
+        if uid >= SANDBOX_UID_MIN:
+            pids.append(int(entry))
+    return pids
+
+
+# -- ordinary behaviour -----------------------------------------------------------------------
+
+
+def test_results_come_back_as_plain_data_keyed_by_test_name(sandbox):
+    code = "def f(x):\n    return (x, [x], {x}, {'k': x}, {1: x}, None, 1.5)\n"
+    results = sandbox.run_calls(code, {"t1": "f(3)"})
+    assert results == {
+        "t1": CallResult(
+            True,
+            [
+                3,
+                [3],
+                {"__type__": "set", "items": [3]},
+                {"k": 3},
+                {"__type__": "dict", "items": [[1, 3]]},
+                None,
+                1.5,
+            ],
+        )
+    }
+
+
+def test_an_exception_fails_only_its_own_call(sandbox):
+    results = sandbox.run_calls("def inv(x):\n    return 1 / x\n", {"a": "inv(0)", "b": "inv(4)"})
+    assert results["a"].ok is False
+    assert results["a"].error_type == "ZeroDivisionError"
+    assert results["a"].error == "ZeroDivisionError: division by zero"
+    assert results["b"] == CallResult(True, 0.25)
+
+
+def test_a_syntax_error_in_the_answer_fails_every_call(sandbox):
+    results = sandbox.run_calls("def broken(:\n", {"a": "broken()", "b": "broken()"})
+    assert {r.error_type for r in results.values()} == {"SyntaxError"}
+
+
+def test_a_malformed_call_expression_is_a_bad_call(sandbox):
+    results = sandbox.run_calls(HEALTHY_CODE, {"a": "double(", "b": "double(1)"})
+    assert results["a"].error_type == "BadCall"
+    assert results["b"] == CallResult(True, 2)
+
+
+def test_an_object_with_only_an_identity_cannot_be_returned(sandbox):
+    code = "class Yes:\n    def __eq__(self, other):\n        return True\n"
+    results = sandbox.run_calls(code, {"a": "Yes()"})
+    assert results["a"].error_type == "Unconvertible"
+
+
+def test_each_answer_starts_in_an_empty_working_directory(sandbox):
+    code = "import os\nopen('mine.txt', 'w').write('x')\n"
+    first = sandbox.run_calls(code, {"files": "sorted(os.listdir('.'))"})
+    assert first["files"] == CallResult(True, ["mine.txt"])
+    listing = "import os\n"
+    for _ in range(3):
+        assert sandbox.run_calls(listing, {"files": "os.listdir('.')"})["files"].value == []
+
+
+def test_bad_arguments_are_rejected_with_a_clear_error(sandbox):
+    with pytest.raises(TypeError, match="code must be a string"):
+        sandbox.run_calls(b"x = 1", {"a": "x"})
+    with pytest.raises(TypeError, match="calls must map"):
+        sandbox.run_calls("x = 1", {"a": 1})
+    with pytest.raises(ValueError, match="wall_seconds"):
+        SandboxLimits(wall_seconds=0)
+    with pytest.raises(ValueError, match="workers"):
+        Sandbox(workers=0)
+
+
+# -- attacks ------------------------------------------------------------------------------------
+
+
+def test_infinite_loop_times_out_only_the_affected_call(sandbox):
+    code = "def f(x):\n    while x < 0:\n        pass\n    return x\n"
+    started = time.monotonic()
+    results = sandbox.run_calls(code, {"loops": "f(-1)", "fine": "f(5)"})
+    assert results["loops"].error_type == "Timeout"
+    assert results["fine"] == CallResult(True, 5)
+    assert time.monotonic() - started < 4
+    assert_still_works(sandbox)
+
+
+def test_infinite_loop_that_swallows_the_timeout_is_killed(sandbox):
+    code = (
+        "def f(x):\n"
+        "    while x < 0:\n"
+        "        try:\n"
+        "            while True:\n"
+        "                pass\n"
+        "        except BaseException:\n"
+        "            pass\n"
+        "    return x\n"
+    )
+    results = sandbox.run_calls(code, {"a": "f(1)", "loops": "f(-1)", "after": "f(2)"})
+    assert results["loops"].error_type == "Timeout"
+    assert results["a"] == CallResult(True, 1)
+    assert results["after"] == CallResult(True, 2)  # ran again in a fresh process
+    assert_still_works(sandbox)
+
+
+@needs_namespaces
+def test_fork_bomb(any_sandbox):
+    code = (
+        "import os\n"
+        "def bomb():\n"
+        "    pids = []\n"
+        "    for _ in range(10_000):\n"
+        "        pids.append(os.fork())\n"
+        "    return len(pids)\n"
+    )
+    results = any_sandbox.run_calls(code, {"a": "bomb()"})
+    assert results["a"].ok is False
+    assert sandbox_processes() == []
+    assert_still_works(any_sandbox)
+
+
+def test_memory_bomb(sandbox):
+    code = (
+        "def grab():\n"
+        "    hoard = []\n"
+        "    while True:\n"
+        "        hoard.append(bytearray(16 * 1024 * 1024))\n"
+    )
+    calls = {"gradual": "grab()", "at_once": "bytearray(10**12)", "list": "[0] * 10**9"}
+    results = sandbox.run_calls(code, calls)
+    # Filling 256 MiB can outlast a 1 s budget on a busy machine: either way the call fails.
+    assert results["gradual"].error_type in {"MemoryError", "Timeout", "CPUTimeLimit"}
+    assert results["at_once"].error_type == "MemoryError"
+    assert results["list"].error_type == "MemoryError"
+    assert_still_works(sandbox)
+
+
+def test_deep_recursion(sandbox):
+    code = (
+        "import sys\n"
+        "def plain(n):\n"
+        "    return plain(n + 1) + 1\n"
+        "def deeper(n):\n"
+        "    sys.setrecursionlimit(10**8)\n"
+        "    return plain(n)\n"
+    )
+    results = sandbox.run_calls(code, {"a": "plain(0)", "b": "deeper(0)", "c": "len('ok')"})
+    assert results["a"].error_type == "RecursionError"
+    assert results["b"].ok is False  # the C stack overflows: the process dies, not the worker
+    assert results["c"] == CallResult(True, 2)
+    assert_still_works(sandbox)
+
+
+def test_sys_exit(sandbox):
+    in_call = sandbox.run_calls("import sys\n", {"a": "sys.exit(0)", "b": "1 + 1"})
+    assert in_call["a"].error_type == "SystemExit"
+    assert in_call["b"] == CallResult(True, 2)
+    at_import = sandbox.run_calls("import sys\nsys.exit(3)\n", {"a": "1"})
+    assert at_import["a"].error_type == "SystemExit"
+    assert_still_works(sandbox)
+
+
+def test_os_exit(sandbox):
+    in_call = sandbox.run_calls("import os\n", {"a": "os._exit(0)", "b": "2 + 2"})
+    assert in_call["a"].error_type == "Exit"
+    assert in_call["b"] == CallResult(True, 4)
+    at_import = sandbox.run_calls("import os\nos._exit(0)\n", {"a": "1", "b": "2"})
+    assert {r.error_type for r in at_import.values()} == {"Exit"}
+    assert_still_works(sandbox)
+
+
+@needs_namespaces
+def test_writing_outside_the_working_directory(any_sandbox, tmp_path):
+    open_dir = tmp_path / "world-writable"
+    open_dir.mkdir()
+    open_dir.chmod(0o777)
+    project_file = Path(__file__).resolve().parent / "sandbox-escape.txt"
+    targets = [
+        str(open_dir / "escape.txt"),
+        str(project_file),
+        "/etc/duet-sandbox-escape",
+        "/dev/shm/duet-sandbox-escape",
+        "../duet-sandbox-escape",
+    ]
+    code = "def write(path):\n    with open(path, 'w') as f:\n        return f.write('pwned')\n"
+    calls = {f"t{i}": f"write({target!r})" for i, target in enumerate(targets)}
+    any_sandbox.run_calls(code, calls)
+    for target in targets[:4]:
+        assert not os.path.exists(target), target
+    assert not list(Path("/tmp").glob("duet-sandbox-escape"))
+    assert_still_works(any_sandbox)
+
+
+def test_reading_environment_variables(sandbox):
+    code = (
+        "import os\n"
+        "def read(path):\n"
+        "    try:\n"
+        "        return open(path, 'rb').read().decode('latin-1')\n"
+        "    except OSError as exc:\n"
+        "        return str(exc)\n"
+    )
+    calls = {
+        "environ": "dict(os.environ)",
+        "self": "read('/proc/self/environ')",
+        "worker": "read('/proc/1/environ')",
+        "parent": f"read('/proc/{os.getpid()}/environ')",
+    }
+    results = sandbox.run_calls(code, calls)
+    assert results["environ"] == CallResult(True, {})
+    for result in results.values():
+        assert SECRET_VALUE not in repr(result)
+    assert_still_works(sandbox)
+
+
+@needs_namespaces
+def test_opening_sockets(any_sandbox):
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.5)
+    port = listener.getsockname()[1]
+    code = (
+        "import socket\n"
+        "def call_home(port):\n"
+        "    s = socket.create_connection(('127.0.0.1', port), timeout=1)\n"
+        "    s.sendall(b'stolen')\n"
+        "    return 'sent'\n"
+    )
+    try:
+        results = any_sandbox.run_calls(code, {"a": f"call_home({port})"})
+        assert results["a"].ok is False
+        with pytest.raises(TimeoutError):
+            listener.accept()
+    finally:
+        listener.close()
+    assert_still_works(any_sandbox)
+
+
+def test_patching_builtins(sandbox):
+    patch = (
+        "import builtins, json\n"
+        "builtins.len = lambda obj: 7\n"
+        "builtins.isinstance = lambda obj, kind: True\n"
+        "json.dumps = lambda *args, **kwargs: '42'\n"
+        "def answer():\n"
+        "    return len('abc')\n"
+    )
+    patched = sandbox.run_calls(patch, {"a": "answer()"})
+    assert patched["a"] == CallResult(True, 7)  # its own process saw the patch...
+    for _ in range(3):  # ...and no later evaluation does, on any worker
+        results = sandbox.run_calls("def n(s):\n    return len(s)\n", {"a": "n('abc')"})
+        assert results["a"] == CallResult(True, 3)
+
+
+def test_printing_100_mb(sandbox):
+    code = (
+        "import sys\n"
+        "def shout():\n"
+        "    print('x' * 100_000_000)\n"
+        "    chunk = 'y' * 1_000_000\n"
+        "    for _ in range(100):\n"
+        "        sys.stdout.write(chunk)\n"
+        "        sys.stderr.write(chunk)\n"
+        "    return 'done'\n"
+    )
+    results = sandbox.run_calls(code, {"a": "shout()"})
+    assert results["a"] == CallResult(True, "done")  # the output went nowhere
+    assert_still_works(sandbox)
+
+
+def test_returning_100_mb_is_refused(sandbox):
+    results = sandbox.run_calls("", {"a": "'x' * 100_000_000"})
+    assert results["a"].error_type == "OutputTooLarge"
+    assert_still_works(sandbox)
+
+
+@needs_namespaces
+def test_importing_ctypes(any_sandbox):
+    code = (
+        "def escalate():\n"
+        "    import ctypes, signal\n"
+        "    libc = ctypes.CDLL(None)\n"
+        "    return [libc.setuid(0), libc.kill(1, signal.SIGKILL)]\n"
+        "def crash():\n"
+        "    import ctypes\n"
+        "    return ctypes.string_at(1, 8)\n"
+    )
+    workers = any_sandbox.worker_pids()
+    results = any_sandbox.run_calls(code, {"escalate": "escalate()", "crash": "crash()", "b": "3"})
+    # Without the guard ctypes loads, but the uid cannot become root or signal the worker.
+    assert results["escalate"].value in (None, [-1, -1])
+    assert results["crash"].ok is False
+    assert results["b"] == CallResult(True, 3)
+    assert any_sandbox.worker_pids() == workers
+    assert_still_works(any_sandbox)
+
+
+def test_importing_ctypes_is_refused_by_the_guard(sandbox):
+    results = sandbox.run_calls("import ctypes\n", {"a": "1"})
+    assert results["a"].error_type == "ImportError"
+
+
+@needs_namespaces
+def test_project_files_are_hidden(any_sandbox):
+    repo_file = str(Path(__file__).resolve())
+    code = "import os\n"
+    results = any_sandbox.run_calls(
+        code, {"exists": f"os.path.exists({repo_file!r})", "listing": "os.listdir('/work')"}
+    )
+    assert results["exists"] == CallResult(True, False)
+    assert results["listing"].value in ([], None)
+
+
+@needs_namespaces
+def test_files_left_in_tmp_do_not_reach_the_next_answer(sandbox):
+    sandbox.run_calls("open('/tmp/left-behind', 'w').close()\n", {"a": "1"})
+    assert not os.path.exists("/tmp/left-behind")
+    for _ in range(3):
+        results = sandbox.run_calls("import os\n", {"a": "os.path.exists('/tmp/left-behind')"})
+        assert results["a"] == CallResult(True, False)
+
+
+# -- the host ------------------------------------------------------------------------------------
+
+
+def test_a_killed_worker_is_replaced_transparently(sandbox):
+    victim = sandbox.worker_pids()[0]
+    os.kill(victim, signal.SIGKILL)
+    assert_still_works(sandbox)
+    assert victim not in sandbox.worker_pids()
+    assert len(sandbox.worker_pids()) == 2
+
+
+def test_concurrent_callers_share_the_pool(sandbox):
+    jobs = [(HEALTHY_CODE, {"a": f"double({i})"}) for i in range(12)]
+    results = sandbox.run_many(jobs)
+    assert [r["a"].value for r in results] == [2 * i for i in range(12)]
+    outcomes = []
+    threads = [
+        threading.Thread(target=lambda: outcomes.append(sandbox.run_calls(*jobs[1])))
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [o["a"].value for o in outcomes] == [2] * 4
+
+
+def test_the_host_is_unharmed_after_the_attacks(sandbox):
+    # Runs after the attack tests in this module: nothing of theirs is left running, the
+    # evaluator's own environment is intact and it still answers quickly.
+    assert sandbox_processes() == []
+    assert os.environ[SECRET_NAME] == SECRET_VALUE
+    started = time.monotonic()
+    assert_still_works(sandbox)
+    assert time.monotonic() - started < 5
+
+
+def test_closing_stops_every_worker():
+    box = Sandbox(workers=2, limits=FAST_LIMITS)
+    pids = box.worker_pids()
+    box.run_calls("import time\n", {"a": "time.sleep(0.01)"})
+    box.close()
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    with pytest.raises(SandboxError, match="closed"):
+        box.run_calls(HEALTHY_CODE, {"a": "double(1)"})
+
+
+def test_without_namespaces_the_interpreter_guards_still_refuse_sockets_and_writes(tmp_path):
+    with Sandbox(workers=1, limits=FAST_LIMITS, namespaces=False) as box:
+        assert box.isolation["namespaces"] is False
+        code = "import socket\n"
+        target = str(tmp_path / "escape.txt")
+        results = box.run_calls(
+            code,
+            {
+                "socket": "socket.socket()",
+                "write": f"open({target!r}, 'w')",
+                "ok": "len('abc')",
+            },
+        )
+        assert results["socket"].error_type == "PermissionError"
+        assert results["write"].error_type == "PermissionError"
+        assert results["ok"] == CallResult(True, 3)
+        assert not os.path.exists(target)
