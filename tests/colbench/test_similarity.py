@@ -1,0 +1,152 @@
+"""Screenshot similarity: the offline metric's identities, metric labelling, local CLIP loading."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from training.colbench.evaluation.similarity import (
+    CLIP_ENV_VAR,
+    OFFLINE_METRIC,
+    ClipImageScorer,
+    MetricMismatch,
+    OfflineImageScorer,
+    SimilarityScore,
+    load_scorer,
+    mean_score,
+)
+
+
+def _png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _page(background="white", nav="#1e3a8a", cards=3, height=1200) -> bytes:
+    """A page-like picture: a nav strip, a heading bar and a row of cards."""
+    image = Image.new("RGB", (1280, height), background)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 1280, 64), fill=nav)
+    draw.rectangle((80, 140, 900, 200), fill="#111827")
+    width = (1280 - 80 * 2 - 40 * (cards - 1)) // cards
+    for i in range(cards):
+        left = 80 + i * (width + 40)
+        draw.rectangle((left, 300, left + width, 700), fill="#e5e7eb")
+        draw.rectangle((left + 20, 320, left + width - 20, 480), fill="#9ca3af")
+    return _png(image)
+
+
+BLANK = _png(Image.new("RGB", (1280, 800), "white"))
+
+
+def test_offline_metric_is_one_for_identical_images():
+    page = _page()
+    assert OfflineImageScorer().score(page, page) == SimilarityScore(1.0, OFFLINE_METRIC)
+
+
+def test_offline_metric_is_symmetric_and_in_unit_range():
+    scorer = OfflineImageScorer()
+    a, b = _page(), _page(background="#1f2937", nav="#991b1b", cards=2)
+    forward, backward = scorer.score(a, b), scorer.score(b, a)
+    assert forward.value == pytest.approx(backward.value)
+    assert 0.0 <= forward.value <= 1.0
+
+
+def test_offline_metric_ranks_a_blank_page_below_a_near_copy():
+    scorer = OfflineImageScorer()
+    target = _page()
+    near_copy = _page(nav="#1e40af")  # a slightly different blue
+    other_layout = _page(cards=1)
+    dark = _page(background="#111827", nav="#000000")
+    near, layout, blank = (scorer.score(target, x) for x in (near_copy, other_layout, BLANK))
+    assert near > layout > blank
+    assert scorer.score(target, dark) < near
+
+
+def test_scores_name_their_metric():
+    score = OfflineImageScorer().score(_page(), BLANK)
+    assert score.metric == OFFLINE_METRIC
+    assert str(score).endswith(f"({OFFLINE_METRIC})")
+
+
+def test_comparing_scores_of_different_metrics_raises():
+    offline = SimilarityScore(0.5, OFFLINE_METRIC)
+    clip = SimilarityScore(0.7, "clip:clip-vit-base-patch32")
+    with pytest.raises(MetricMismatch):
+        _ = offline < clip
+    with pytest.raises(MetricMismatch):
+        _ = offline == clip
+    with pytest.raises(MetricMismatch):
+        _ = clip - offline
+
+
+def test_averaging_scores_of_different_metrics_raises():
+    scores = [SimilarityScore(0.5, OFFLINE_METRIC), SimilarityScore(0.7, "clip:x")]
+    with pytest.raises(MetricMismatch):
+        mean_score(scores)
+    assert mean_score(scores[:1] * 2) == SimilarityScore(0.5, OFFLINE_METRIC)
+
+
+def test_offline_metric_is_the_default_without_a_clip_path(monkeypatch):
+    monkeypatch.delenv(CLIP_ENV_VAR, raising=False)
+    assert load_scorer().metric == OFFLINE_METRIC
+
+
+def test_configured_clip_path_without_a_checkpoint_is_an_error(monkeypatch, tmp_path):
+    monkeypatch.setenv(CLIP_ENV_VAR, str(tmp_path / "missing"))
+    with pytest.raises(FileNotFoundError, match="no CLIP checkpoint"):
+        load_scorer()
+
+
+def test_scorer_rejects_inputs_that_are_not_images():
+    with pytest.raises(TypeError, match="expected PNG bytes"):
+        OfflineImageScorer().score("not an image", BLANK)
+
+
+@pytest.fixture(scope="module")
+def tiny_clip_dir(tmp_path_factory):
+    """A randomly initialised CLIP with ViT-B/32's structure at toy size, saved like a real one."""
+    import torch
+    from transformers import CLIPConfig, CLIPImageProcessorPil, CLIPModel
+
+    torch.manual_seed(0)
+    config = CLIPConfig(
+        text_config=dict(
+            vocab_size=64, hidden_size=32, intermediate_size=64, num_hidden_layers=1,
+            num_attention_heads=4, max_position_embeddings=16, bos_token_id=0, eos_token_id=1,
+            pad_token_id=1,
+        ),
+        vision_config=dict(
+            hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=4,
+            image_size=64, patch_size=16,
+        ),
+        projection_dim=16,
+    )  # fmt: skip
+    path = tmp_path_factory.mktemp("models") / "tiny-clip"
+    CLIPModel(config).save_pretrained(path)
+    CLIPImageProcessorPil(
+        size={"shortest_edge": 64}, crop_size={"height": 64, "width": 64}
+    ).save_pretrained(path)
+    return path
+
+
+def test_clip_scorer_loads_a_local_checkpoint_named_by_the_env_var(monkeypatch, tiny_clip_dir):
+    monkeypatch.setenv(CLIP_ENV_VAR, str(tiny_clip_dir))
+    scorer = load_scorer()
+    assert isinstance(scorer, ClipImageScorer)
+    assert scorer.metric == "clip:tiny-clip"
+    page = _page()
+    assert scorer.score(page, page).value == pytest.approx(1.0, abs=1e-6)
+    noise = np.random.default_rng(0).integers(0, 256, (800, 1280, 3), dtype=np.uint8)
+    assert scorer.score(page, _png(Image.fromarray(noise))).value < 0.999
+
+
+def test_clip_embeddings_are_unit_vectors_and_cached(tiny_clip_dir):
+    scorer = ClipImageScorer(tiny_clip_dir)
+    first = scorer.embed(_page())
+    assert np.linalg.norm(first) == pytest.approx(1.0)
+    assert scorer.embed(_page()) is first
