@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import os
 import threading
+import warnings
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import torch
 
+from training.llm.adapters import check_adapter_dir
 from training.llm.base import (
     BASE_MODEL,
     LLM,
@@ -38,6 +39,7 @@ from training.llm.base import (
     UnknownAdapter,
 )
 from training.llm.decode import Cancelled, DecodeSettings, run_decode
+from training.llm.tokens import continuation_start
 
 _PEFT_BASE = "__base__"  # peft's name for "no adapter" in a mixed batch
 
@@ -202,8 +204,12 @@ class LocalLLM(LLM):
     # -- scoring -------------------------------------------------------------------------------
 
     def score(self, prompt: str, continuation: str, *, adapter: str | None = None) -> list[float]:
-        """Per-token log-probs of ``continuation`` after ``prompt`` (see :func:`split_tokens`)."""
-        full, start = split_tokens(self.encode(prompt), self.encode(prompt + continuation))
+        """Per-token log-probs of ``continuation`` after ``prompt``.
+
+        Scored tokens: see :func:`training.llm.tokens.continuation_start`.
+        """
+        full = self.encode(prompt + continuation)
+        start = continuation_start(self.encode(prompt), full)
         if start == len(full):
             return []
         if len(full) > self.context_length:
@@ -223,7 +229,7 @@ class LocalLLM(LLM):
     def load_adapter(self, name: str, path: str) -> None:
         from peft import PeftModel
 
-        _check_adapter_dir(path)
+        check_adapter_dir(path)
         with self._registry_lock:
             if name in self._adapters or name == BASE_MODEL:
                 raise LLMError(
@@ -309,7 +315,9 @@ class LocalLLM(LLM):
                 self._delete(entry)
 
     def _delete(self, entry: _Adapter) -> None:
-        with self._model_lock:
+        with self._model_lock, warnings.catch_warnings():
+            # peft warns that the "active" adapter moved; Duet never relies on the active one
+            warnings.filterwarnings("ignore", message="Adapter .* was active")
             self._model.delete_adapter(entry.key)
 
     def _adapter_kwargs(self, entry: _Adapter | None, rows: int) -> dict:
@@ -359,23 +367,6 @@ class _Failure:
     error: BaseException
 
 
-def split_tokens(prompt_ids: list[int], full_ids: list[int]) -> tuple[list[int], int]:
-    """The scoring boundary: ``(full_ids, start)`` where ``full_ids[start:]`` is the continuation.
-
-    ``full_ids`` is the tokenization of prompt + continuation; the continuation's tokens are those
-    after the longest common prefix with the tokenization of the prompt alone. A token that merges
-    the end of the prompt with the start of the continuation therefore counts as continuation.
-    """
-    start = 0
-    for a, b in zip(prompt_ids, full_ids, strict=False):
-        if a != b:
-            break
-        start += 1
-    if start == 0 and full_ids:
-        raise LLMError("cannot score: the prompt is empty or merges entirely into the continuation")
-    return full_ids, start
-
-
 def _eos_ids(model, tokenizer) -> set[int]:
     ids: set[int] = set()
     configured = getattr(model.generation_config, "eos_token_id", None)
@@ -388,19 +379,3 @@ def _eos_ids(model, tokenizer) -> set[int]:
     if not ids:
         raise BackendUnavailable("the model defines no end-of-sequence token")
     return ids
-
-
-def _check_adapter_dir(path: str) -> None:
-    """Refuse obviously wrong adapter directories before touching the model."""
-    config = Path(path) / "adapter_config.json"
-    if not config.is_file():
-        raise InvalidAdapter(f"{path} is not a peft adapter (no adapter_config.json)")
-    try:
-        peft_type = json.loads(config.read_text()).get("peft_type")
-    except (json.JSONDecodeError, AttributeError) as error:
-        raise InvalidAdapter(f"{config} is not valid JSON: {error}") from error
-    if peft_type != "LORA":
-        raise InvalidAdapter(f"{path} is a {peft_type} adapter; only LoRA is supported")
-    weights = ("adapter_model.safetensors", "adapter_model.bin")
-    if not any((Path(path) / name).is_file() for name in weights):
-        raise InvalidAdapter(f"{path} has no adapter weights (adapter_model.safetensors)")

@@ -6,8 +6,9 @@ Grammar (see docs/inference.md)::
     vllm:http://HOST:PORT/MODEL[@ADAPTER]  a vLLM OpenAI server; ADAPTER = a loaded LoRA's name
     openai:BASE_URL/MODEL                  any OpenAI-compatible chat API (key from env)
 
-The text after the *last* ``@`` is the default adapter (only where one is allowed); for ``vllm`` and
-``openai`` the text after the *last* ``/`` is the model name, the rest the server's base URL.
+The text after the *last* ``@`` is the default adapter (only where one is allowed). For ``vllm``
+the model is the whole URL path (model names may hold ``/``); for ``openai`` it is what follows
+``/v1/``, or else the last path segment, and the rest is the API's base URL.
 """
 
 from __future__ import annotations
@@ -45,12 +46,33 @@ def parse_spec(spec: str) -> Spec:
             raise ValueError(f"bad model spec {spec!r}: empty path or adapter around '@'")
     if backend == "local":
         return Spec(backend, rest, adapter=adapter)
-    base_url, slash, model = rest.rstrip("/").rpartition("/")
-    if not slash or not model or "://" not in base_url:
+    base_url, model = _split_url(rest, backend)
+    if not model or "://" not in base_url:
         raise ValueError(
             f"bad model spec {spec!r}: expected {backend}:http(s)://HOST[:PORT][/PATH]/MODEL"
         )
     return Spec(backend, base_url, model=model, adapter=adapter)
+
+
+def _split_url(rest: str, backend: str) -> tuple[str, str]:
+    """Server URL and model name; model names may contain ``/`` (``org/model``).
+
+    vllm: the model is the whole path after ``HOST:PORT/`` (a leading ``v1/`` is dropped).
+    openai: the model is what follows ``/v1/`` if present, else the last path segment.
+    """
+    scheme, sep, remainder = rest.partition("://")
+    if not sep:
+        return rest, ""
+    host, _, path = remainder.partition("/")
+    origin = f"{scheme}://{host}"
+    if backend == "vllm":
+        path = path.removeprefix("v1/")
+        return origin, path.strip("/")
+    if "/v1/" in f"/{path}":
+        prefix, _, model = f"/{path}".partition("/v1/")
+        return f"{origin}{prefix}/v1", model.strip("/")
+    base, _, model = path.rstrip("/").rpartition("/")
+    return (f"{origin}/{base}" if base else origin), model
 
 
 def load_llm(spec: str, **options) -> LLM:
