@@ -268,3 +268,10 @@ def test_save_writes_the_png_and_its_metadata(renderer, tmp_path):
     meta = json.loads(png_path.with_suffix(".json").read_text())
     assert meta["html_sha1"] == result.html_sha1
     assert meta["served"] == ["placeholder-image"]
+
+
+def test_renderer_recovers_when_the_browser_goes_away(renderer):
+    # Fault injection: close the browser under the renderer, as a crash would.
+    renderer._submit(renderer._engine._browser.close()).result(timeout=30)
+    result = renderer.render("<html><body><h1>after</h1></body></html>", features=True)
+    assert result.features.headings[0].text == "after"

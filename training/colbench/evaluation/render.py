@@ -251,6 +251,7 @@ class AsyncRenderer:
             device_scale_factor=1,
             java_script_enabled=True,
             service_workers="block",
+            accept_downloads=False,
         )
         slot = _Slot(context, None)
 
@@ -293,24 +294,33 @@ class AsyncRenderer:
         if self._closed or self._slots is None:
             raise RenderError("closed", "the renderer is not running")
         html = check_html(html, self.config)
-        slot = await self._slots.get()
-        generation = self._generation
-        try:
-            result = await self._render_on(slot, html, features)
-        except BaseException as error:
-            # Never reuse a page that failed: it may be hung. Close it and open a fresh one.
-            await self._replace(slot, generation)
-            if isinstance(error, RenderError):
+        for attempt in (1, 2):
+            slot = await self._slots.get()
+            generation = self._generation
+            try:
+                result = await self._render_on(slot, html, features)
+            except asyncio.CancelledError:
+                self._in_background(self._replace(slot, generation))
                 raise
-            if isinstance(error, asyncio.CancelledError):
+            except RenderError:
+                # Never reuse a page that failed: it may be hung. Close it, open a fresh one.
+                await self._replace(slot, generation)
                 raise
-            raise RenderError(
-                "browser-error", f"the browser failed to render the page: {error}"
-            ) from error
-        task = asyncio.get_running_loop().create_task(self._recycle(slot, generation))
+            except Exception as error:
+                await self._replace(slot, generation)
+                if attempt == 1 and generation != self._generation:
+                    continue  # the browser died under this render and was restarted: retry once
+                raise RenderError(
+                    "browser-error", f"the browser failed to render the page: {error}"
+                ) from error
+            self._in_background(self._recycle(slot, generation))
+            return result
+        raise AssertionError("unreachable")
+
+    def _in_background(self, coroutine) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
-        return result
 
     async def _render_on(self, slot: _Slot, html: str, want_features: bool) -> RenderResult:
         from playwright.async_api import TimeoutError as PlaywrightTimeout
@@ -370,6 +380,9 @@ class AsyncRenderer:
     async def _recycle(self, slot: _Slot, generation: int) -> None:
         """Clear a page that rendered fine (``about:blank`` ends its timers) and pool it again."""
         try:
+            for page in slot.context.pages:  # popups the page opened
+                if page is not slot.page:
+                    await page.close()
             await slot.page.goto("about:blank", timeout=self.config.reset_timeout_s * 1000)
         except Exception:
             await self._replace(slot, generation)
