@@ -96,7 +96,8 @@ def score_backend_many(items: Iterable[tuple[str, Task]], sandbox: Sandbox) -> l
     items = list(items)
     for _, task in items:
         _check_task(task)
-    expected = _ground_truth_outputs([task for _, task in items], sandbox)
+    keys = {id(task): _cache_key(task) for _, task in items}
+    expected = _ground_truth_outputs([task for _, task in items], keys, sandbox)
     codes = [extract_code(answer) for answer, _ in items]
     runnable = [i for i, code in enumerate(codes) if code]
     outputs = sandbox.run_many([(codes[i], items[i][1].test_cases) for i in runnable])
@@ -107,7 +108,7 @@ def score_backend_many(items: Iterable[tuple[str, Task]], sandbox: Sandbox) -> l
         if actual is None:
             failure = CallResult(False, None, "the answer contains no code", "NoCode")
             actual = {name: failure for name in task.test_cases}
-        scores.append(_score(task, code, expected[_cache_key(task)], actual))
+        scores.append(_score(task, code, expected[keys[id(task)]], actual))
     return scores
 
 
@@ -183,8 +184,7 @@ def _cache_key(task: Task) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _cached(task: Task) -> dict[str, CallResult] | None:
-    key = _cache_key(task)
+def _cached(key: str) -> dict[str, CallResult] | None:
     with _cache_lock:
         outputs = _cache.get(key)
         if outputs is not None:
@@ -192,30 +192,33 @@ def _cached(task: Task) -> dict[str, CallResult] | None:
         return outputs
 
 
-def _store(task: Task, outputs: dict[str, CallResult]) -> None:
+def _store(key: str, outputs: dict[str, CallResult]) -> None:
     if any(result.hit_limit for result in outputs.values()):
         return  # possibly transient: try again next time
     with _cache_lock:
-        _cache[_cache_key(task)] = outputs
+        _cache[key] = outputs
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
 
 
-def _ground_truth_outputs(tasks: list[Task], sandbox: Sandbox) -> dict[str, dict[str, CallResult]]:
-    """Outputs of each task's ground truth, keyed by :func:`_cache_key`; runs only the uncached."""
+def _ground_truth_outputs(
+    tasks: list[Task], keys: dict[int, str], sandbox: Sandbox
+) -> dict[str, dict[str, CallResult]]:
+    """Outputs of each task's ground truth by cache key (``keys``: id(task) -> key); runs only
+    the ground truths not cached yet, all at once."""
     found: dict[str, dict[str, CallResult]] = {}
     missing: dict[str, Task] = {}
     for task in tasks:
-        key = _cache_key(task)
-        outputs = found.get(key) or _cached(task)
+        key = keys[id(task)]
+        outputs = found.get(key) or _cached(key)
         if outputs is None:
             missing[key] = task
         else:
             found[key] = outputs
     todo = list(missing.items())
     fresh = sandbox.run_many([(task.ground_truth, task.test_cases) for _, task in todo])
-    for (key, task), outputs in zip(todo, fresh, strict=True):
-        _store(task, outputs)
+    for (key, _), outputs in zip(todo, fresh, strict=True):
+        _store(key, outputs)
         found[key] = outputs
     return found
 

@@ -8,7 +8,8 @@ Agents answer in prose, in markdown fences, or as bare code. The rules, in order
    are joined in order; usage examples that only call the function are left out. If none
    defines anything, the first block is the code.
 2. No fences: the whole text if it compiles; otherwise the text from the first line that starts
-   a top-level definition or import, with trailing prose lines dropped until it compiles.
+   a top-level definition or import, with trailing prose lines dropped until it compiles; prose
+   with no such line has no code (``""``).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def _bare_code(text: str) -> str:
         return text
     start = _CODE_START.search(text)
     if start is None:
-        return text
+        return ""  # prose
     lines = text[start.start() :].splitlines()
     for _ in range(min(_MAX_TRIMMED_LINES, len(lines))):
         candidate = "\n".join(lines)

@@ -1,0 +1,241 @@
+"""Sandboxed backend scoring vs a naive in-process ``exec`` evaluator, on the same answers.
+
+    .venv/bin/python bench/sandbox_speed.py [--answers 500] [--workers 2] [--repeats 3]
+
+Answers are generated from the bundled backend tasks (data/colbench/backend/*.jsonl; a few inline
+tasks when those files are absent): a mix of correct answers (the ground truth in a markdown
+fence), wrong ones (a constant changed), ones that raise, and prose without code. Both evaluators
+score every answer; the script checks that their rewards agree, then prints wall and CPU times.
+
+* naive: ``exec`` the ground truth and the answer in this process for every answer and compare
+  with ``==`` (no isolation, no limits, no caching);
+* sandbox: :func:`score_backend_many` on a warm :class:`Sandbox` (ground-truth outputs cached
+  per task, first run included), one fresh isolated process per answer.
+
+CPU time of the sandbox includes its workers and answer processes (collected when it closes).
+Runs alternate naive/sandbox ``--repeats`` times; medians are reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from training.colbench.evaluation.backend_scoring import (  # noqa: E402
+    clear_ground_truth_cache,
+    score_backend_many,
+)
+from training.colbench.evaluation.code_extraction import extract_code  # noqa: E402
+from training.colbench.evaluation.sandbox import Sandbox  # noqa: E402
+from training.colbench.tasks import Task, load_tasks  # noqa: E402
+
+INLINE_TASKS = [
+    Task(
+        id="inline-tip",
+        kind="backend",
+        problem_description="tip",
+        ground_truth="def tip(bill, pct):\n    return round(bill * pct / 100, 2)\n",
+        test_cases={f"t{i}": f"tip({10 * i + 3}, {5 + i})" for i in range(10)},
+    ),
+    Task(
+        id="inline-grade",
+        kind="backend",
+        problem_description="grade",
+        ground_truth=(
+            "def grade(score):\n"
+            "    for cut, letter in ((90, 'A'), (80, 'B'), (70, 'C')):\n"
+            "        if score >= cut:\n"
+            "            return letter\n"
+            "    return 'F'\n"
+        ),
+        test_cases={f"t{i}": f"grade({55 + 5 * i})" for i in range(10)},
+    ),
+    Task(
+        id="inline-words",
+        kind="backend",
+        problem_description="words",
+        ground_truth=(
+            "import re\n"
+            "def words(text):\n"
+            "    counts = {}\n"
+            "    for word in re.findall(r'[a-z]+', text.lower()):\n"
+            "        counts[word] = counts.get(word, 0) + 1\n"
+            "    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:3]\n"
+        ),
+        test_cases={f"t{i}": f"words({'the cat and the hat ' * (i + 1)!r})" for i in range(10)},
+    ),
+]
+
+_NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?![\w.])")
+_FUNCTION = re.compile(r"^def (\w+)\(", re.M)
+
+
+def bundled_tasks() -> tuple[list[Task], str]:
+    files = sorted((REPO / "data" / "colbench" / "backend").glob("*.jsonl"))
+    if not files:
+        return INLINE_TASKS, "inline tasks (no bundled files found)"
+    tasks = [task for path in files for task in load_tasks(path, kind="backend")]
+    return tasks, f"{len(tasks)} bundled tasks from {', '.join(p.name for p in files)}"
+
+
+def make_answers(tasks: list[Task], count: int, seed: int) -> list[tuple[str, Task, str]]:
+    """(answer, task, kind) with kind in correct / wrong / raises / prose."""
+    rng = random.Random(seed)
+    answers = []
+    for index in range(count):
+        task = tasks[index % len(tasks)]
+        kind = rng.choices(["correct", "wrong", "raises", "prose"], weights=[5, 3, 1, 1])[0]
+        code = task.ground_truth
+        if kind == "wrong":
+            numbers = list(_NUMBER.finditer(code))
+            if numbers:
+                hit = numbers[-1]
+                code = f"{code[: hit.start()]}{float(hit.group(1)) + 1.5!r}{code[hit.end() :]}"
+            else:
+                code += "\n\n_original = list(globals())\n"
+                kind = "correct"
+        elif kind == "raises":
+            name = _FUNCTION.search(code)
+            if name:
+                code += f"\n\ndef {name.group(1)}(*args, **kwargs):\n    raise ValueError('no')\n"
+        if kind == "prose":
+            answers.append(("I am not sure how to write this, sorry.", task, kind))
+        else:
+            answers.append((f"Here you go:\n```python\n{code}\n```\n", task, kind))
+    return answers
+
+
+def naive_score(answer: str, task: Task) -> float:
+    """The naive evaluator: exec both in this process, compare Python objects with ``==``."""
+    code = extract_code(answer)
+    truth: dict[str, Any] = {}
+    exec(task.ground_truth, truth)
+    mine: dict[str, Any] = {}
+    try:
+        exec(code, mine)
+    except Exception:
+        return 0.0
+    passed = 0
+    for call in task.test_cases.values():
+        expected = _outcome(call, truth)
+        actual = _outcome(call, mine)
+        passed += expected == actual
+    return passed / len(task.test_cases)
+
+
+def _outcome(call: str, namespace: dict) -> Any:
+    try:
+        return ("value", eval(call, namespace))
+    except Exception as exc:
+        return ("raised", type(exc).__name__)
+
+
+def cpu_seconds(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_naive(answers) -> tuple[float, float, list[float]]:
+    cpu0, wall0 = cpu_seconds(resource.RUSAGE_SELF), time.perf_counter()
+    rewards = [naive_score(answer, task) for answer, task, _ in answers]
+    return time.perf_counter() - wall0, cpu_seconds(resource.RUSAGE_SELF) - cpu0, rewards
+
+
+def run_sandbox(answers, workers: int) -> dict[str, Any]:
+    clear_ground_truth_cache()
+    cpu_self0 = cpu_seconds(resource.RUSAGE_SELF)
+    cpu_children0 = cpu_seconds(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    sandbox = Sandbox(workers=workers)
+    ready = time.perf_counter()
+    scores = score_backend_many([(answer, task) for answer, task, _ in answers], sandbox)
+    scored = time.perf_counter()
+    sandbox.close()
+    cpu = (
+        cpu_seconds(resource.RUSAGE_SELF)
+        - cpu_self0
+        + cpu_seconds(resource.RUSAGE_CHILDREN)
+        - cpu_children0
+    )
+    return {
+        "startup": ready - started,
+        "wall": scored - ready,
+        "cpu_including_startup": cpu,
+        "rewards": [score.reward for score in scores],
+        "isolation": sandbox.isolation,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--answers", type=int, default=500)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args(argv)
+
+    tasks, source = bundled_tasks()
+    answers = make_answers(tasks, args.answers, args.seed)
+    kinds = {kind: sum(k == kind for *_, k in answers) for kind in ("correct", "wrong")}
+    kinds |= {kind: sum(k == kind for *_, k in answers) for kind in ("raises", "prose")}
+    print(f"{len(answers)} answers over {source}; {kinds}")
+
+    naive_runs, sandbox_runs = [], []
+    for _ in range(args.repeats):
+        naive_runs.append(run_naive(answers))
+        sandbox_runs.append(run_sandbox(answers, args.workers))
+
+    naive_rewards = naive_runs[0][2]
+    sandbox_rewards = sandbox_runs[0]["rewards"]
+    disagreements = sum(
+        abs(a - b) > 1e-12 for a, b in zip(naive_rewards, sandbox_rewards, strict=True)
+    )
+    naive_wall = statistics.median(run[0] for run in naive_runs)
+    naive_cpu = statistics.median(run[1] for run in naive_runs)
+    box_wall = statistics.median(run["wall"] for run in sandbox_runs)
+    box_startup = statistics.median(run["startup"] for run in sandbox_runs)
+    box_cpu = statistics.median(run["cpu_including_startup"] for run in sandbox_runs)
+    figures = {
+        "answers": len(answers),
+        "workers": args.workers,
+        "repeats": args.repeats,
+        "reward_disagreements": disagreements,
+        "mean_reward": statistics.fmean(sandbox_rewards),
+        "naive_wall_s": naive_wall,
+        "naive_cpu_s": naive_cpu,
+        "sandbox_wall_s": box_wall,
+        "sandbox_startup_s": box_startup,
+        "sandbox_cpu_s_including_workers_and_startup": box_cpu,
+        "speed_ratio_sandbox_vs_naive": naive_wall / box_wall,
+        "isolation": sandbox_runs[0]["isolation"],
+    }
+    print(f"rewards agree on {len(answers) - disagreements}/{len(answers)} answers")
+    print(
+        f"naive:   {naive_wall:.3f} s wall, {naive_cpu:.3f} s CPU "
+        f"({naive_wall / len(answers) * 1e3:.2f} ms/answer)"
+    )
+    print(
+        f"sandbox: {box_wall:.3f} s wall ({box_wall / len(answers) * 1e3:.2f} ms/answer), "
+        f"{box_cpu:.3f} s CPU incl. workers, +{box_startup:.2f} s start-up, "
+        f"{args.workers} workers"
+    )
+    print(f"speed ratio (naive wall / sandbox wall): {naive_wall / box_wall:.3f}x")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+    return 0 if disagreements == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
