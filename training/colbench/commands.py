@@ -20,6 +20,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     validate.add_argument("paths", nargs="+", metavar="PATH", help="task JSONL files")
     validate.set_defaults(handler=_validate_tasks)
+    _register_simulate(subparsers)
+    _register_evaluate(subparsers)
 
 
 def _validate_tasks(args: argparse.Namespace) -> int:
@@ -41,3 +43,128 @@ def _validate_tasks(args: argparse.Namespace) -> int:
     }
     print(json.dumps(summary))
     return 1 if problems else 0
+
+
+def _register_simulate(subparsers: argparse._SubParsersAction) -> None:
+    simulate = subparsers.add_parser(
+        "simulate",
+        help="roll out an agent against simulated users; writes official-format trajectories",
+        description=(
+            "Run ColBench episodes: K rollouts per task of the agent against the simulator, "
+            "agent generations batched across episodes. Writes trajectories (official JSONL "
+            "format, exact agent prompts included) and prints a JSON summary last."
+        ),
+    )
+    simulate.add_argument("--tasks", required=True, metavar="FILE", help="task JSONL file")
+    simulate.add_argument(
+        "--agent", help="agent model spec (default: local:<the tiny agent built by bootstrap>)"
+    )
+    simulate.add_argument(
+        "--simulator",
+        default="oracle",
+        metavar="oracle|oracle:bm25|SPEC",
+        help="user simulator: the deterministic oracle (default) or an LLM spec",
+    )
+    simulate.add_argument("--best-of-n", type=int, default=1, metavar="K", help="rollouts/task")
+    simulate.add_argument("--limit", type=int, metavar="N", help="only the first N tasks")
+    simulate.add_argument("--seed", type=int, metavar="S", help="sampling seed")
+    simulate.add_argument(
+        "--temperature", type=float, help="agent temperature (default 1.0 if K > 1, else 0)"
+    )
+    simulate.add_argument("--max-tokens", type=int, default=512, help="per agent turn")
+    simulate.add_argument("--batch-size", type=int, default=32, help="episodes per agent call")
+    simulate.add_argument("--out", required=True, metavar="FILE", help="trajectory JSONL to write")
+    simulate.add_argument("--no-progress", action="store_true", help="no progress bar")
+    simulate.set_defaults(handler=_simulate)
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    import json
+    import sys
+    import time
+    from collections import Counter
+
+    from training import paths
+    from training.colbench.rollouts import RolloutConfig, rollout
+    from training.colbench.simulators.factory import make_simulators
+    from training.colbench.tasks import TaskFormatError, load_tasks
+    from training.colbench.trajectories import write_trajectories
+    from training.llm.spec import load_llm
+
+    if args.best_of_n < 1 or (args.limit is not None and args.limit < 1):
+        print("--best-of-n and --limit must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        tasks = load_tasks(args.tasks)
+    except TaskFormatError as error:
+        print(error, file=sys.stderr)
+        return 2
+    tasks = tasks[: args.limit] if args.limit else tasks
+    started = time.perf_counter()
+    agent = load_llm(args.agent or f"local:{paths.default_agent_path()}")
+    simulators = make_simulators(args.simulator, {task.kind for task in tasks})
+    config = RolloutConfig(
+        k=args.best_of_n,
+        temperature=args.temperature,
+        max_tokens=args.max_tokens,
+        seed=args.seed,
+        batch_size=args.batch_size,
+    )
+    try:
+        trajectories = rollout(tasks, agent, simulators, config, progress=not args.no_progress)
+    finally:
+        agent.close()
+        for simulator in simulators.values():
+            getattr(simulator, "close", lambda: None)()
+    write_trajectories(args.out, trajectories)
+    summary = {
+        "out": str(args.out),
+        "tasks": len(tasks),
+        "episodes": len(trajectories),
+        "agent_turns": sum(len(t.agent_turns) for t in trajectories),
+        "ended_by": dict(Counter(t.meta.get("ended_by") for t in trajectories)),
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    print(json.dumps(summary))
+    return 0
+
+
+def _register_evaluate(subparsers: argparse._SubParsersAction) -> None:
+    evaluate = subparsers.add_parser(
+        "evaluate",
+        help="score trajectories (backend: hidden tests; frontend: page similarity)",
+        description=(
+            "Score every trajectory of a file: backend answers run against the hidden tests in "
+            "the sandbox (reward = fraction passed, success = all), frontend final pages are "
+            "compared with the hidden page (reward = similarity). Writes the scored rows and "
+            "prints a JSON summary (with best-of-k per task) as the last line."
+        ),
+    )
+    evaluate.add_argument("input", metavar="IN", help="trajectory JSONL file")
+    evaluate.add_argument("--out", required=True, metavar="OUT", help="scored JSONL to write")
+    evaluate.add_argument(
+        "--k", type=int, help="best-of-k over each task's first k rollouts (default: all)"
+    )
+    evaluate.set_defaults(handler=_evaluate)
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    import json
+    import sys
+
+    from training.colbench.evaluate import score_trajectories, summarize
+    from training.colbench.tasks import TaskFormatError
+    from training.colbench.trajectories import load_trajectories, write_trajectories
+
+    if args.k is not None and args.k < 1:
+        print("--k must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        trajectories = load_trajectories(args.input)
+    except TaskFormatError as error:
+        print(error, file=sys.stderr)
+        return 2
+    score_trajectories(trajectories)
+    write_trajectories(args.out, trajectories)
+    print(json.dumps(summarize(trajectories, args.k)))
+    return 0

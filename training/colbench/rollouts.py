@@ -1,0 +1,144 @@
+"""Roll out an agent against simulated users over many tasks, batching model calls.
+
+All episodes advance in lock-step rounds. Each round makes one ``agent.generate`` call per batch of
+live episodes (so a batching backend samples them together), then one ``reply_many`` call per
+simulator for the episodes that need a reply. ``k`` rollouts per task are independent episodes;
+with ``k > 1`` the agent samples at temperature 1.0 unless told otherwise (greedy for ``k = 1``).
+
+Each trajectory's ``meta`` records the agent spec, the simulator, the rollout index, the sampling
+settings and how the episode ended. Runs with a seed are reproducible for the same inputs and
+batch size (each round's call is seeded from the run seed and the round number).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from training.colbench.environments import ColBenchEnvironment, make_environment
+from training.colbench.simulators.base import BackendSimulator, FrontendSimulator
+from training.colbench.tasks import Task
+from training.colbench.trajectories import Trajectory
+from training.llm.base import LLM, SamplingParams
+
+Simulators = Mapping[str, BackendSimulator | FrontendSimulator]
+
+
+@dataclass(frozen=True)
+class RolloutConfig:
+    k: int = 1
+    """Rollouts per task."""
+    temperature: float | None = None
+    """Agent sampling temperature; ``None``: 1.0 when ``k > 1``, else 0.0 (greedy)."""
+    top_p: float = 1.0
+    max_tokens: int = 512
+    seed: int | None = None
+    batch_size: int = 32
+    """Episodes per agent ``generate`` call."""
+    adapter: str | None = None
+    """Agent adapter; ``None`` uses the backend's default (``local:PATH@ADAPTER``)."""
+
+    def __post_init__(self) -> None:
+        if self.k < 1:
+            raise ValueError("k (rollouts per task) must be at least 1")
+        if self.batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+
+    @property
+    def agent_temperature(self) -> float:
+        if self.temperature is not None:
+            return self.temperature
+        return 1.0 if self.k > 1 else 0.0
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def run_episodes(
+    envs: Sequence[ColBenchEnvironment],
+    agent: LLM,
+    config: RolloutConfig,
+    *,
+    on_finished: Callable[[int], None] | None = None,
+) -> None:
+    """Drive reset environments to the end. ``on_finished(n)`` reports newly finished episodes."""
+    base = SamplingParams(
+        n=1,
+        temperature=config.agent_temperature,
+        top_p=config.top_p,
+        max_tokens=config.max_tokens,
+    )
+    round_index = 0
+    while True:
+        live = [env for env in envs if not env.done]
+        if not live:
+            return
+        for batch in _chunks(live, config.batch_size):
+            seed = None if config.seed is None else config.seed * 1_000_003 + round_index
+            params = replace(base, seed=seed)
+            prompts = [agent.chat_prompt(env.agent_messages()) for env in batch]
+            results = agent.generate(prompts, params, adapter=config.adapter)
+            for env, prompt, choices in zip(batch, prompts, results, strict=True):
+                completion = choices[0]
+                env.act(completion.text, prompt=prompt, model=completion.model or agent.spec)
+            round_index += 1
+        _answer_pending(live)
+        if on_finished is not None:
+            finished = sum(env.done for env in live)
+            if finished:
+                on_finished(finished)
+
+
+def _answer_pending(envs: Sequence[ColBenchEnvironment]) -> None:
+    """One ``reply_many`` call per simulator for every episode waiting on a simulated reply."""
+    groups: dict[int, list[tuple[ColBenchEnvironment, Any]]] = {}
+    for env in envs:
+        query = env.pending_query()
+        if query is None:
+            continue
+        if env.simulator is None:
+            raise RuntimeError(f"no simulator for {env.kind} task {env.task.id}")
+        groups.setdefault(id(env.simulator), []).append((env, query))
+    for items in groups.values():
+        simulator = items[0][0].simulator
+        replies = simulator.reply_many([query for _, query in items])
+        for (env, _), reply in zip(items, replies, strict=True):
+            env.observe(reply)
+
+
+def rollout(
+    tasks: Sequence[Task],
+    agent: LLM,
+    simulators: Simulators,
+    config: RolloutConfig | None = None,
+    *,
+    progress: bool = False,
+) -> list[Trajectory]:
+    """``config.k`` episodes per task, in task order (task 0's k rollouts first)."""
+    config = config or RolloutConfig()
+    envs: list[ColBenchEnvironment] = []
+    for task in tasks:
+        if task.kind not in simulators:
+            raise ValueError(f"no simulator for {task.kind} tasks (task {task.id})")
+        for index in range(config.k):
+            env = make_environment(task.kind, simulators[task.kind])
+            env.reset(task)
+            env.trajectory.meta.update(
+                agent=agent.spec,
+                simulator=simulators[task.kind].name,
+                rollout=index,
+                temperature=config.agent_temperature,
+                seed=config.seed,
+            )
+            envs.append(env)
+    if progress:
+        from tqdm import tqdm
+
+        with tqdm(total=len(envs), desc="episodes", unit="ep") as bar:
+            run_episodes(envs, agent, config, on_finished=bar.update)
+    else:
+        run_episodes(envs, agent, config)
+    return [env.trajectory for env in envs]
