@@ -8,28 +8,30 @@ TASKS = [
     {
         "id": "be-train-081",
         "request": (
-            "I keep forgetting to water my plants. I want a python function that tells me how "
-            "many days I have left before a plant needs water again."
+            "I knit a lot of scarves and blankets. I want a python function that tells me how "
+            "many skeins of yarn to buy for a project."
         ),
         "ground_truth": """
-            def days_until_watering(plant_type, days_since_watered, humid=False):
-                intervals = {"succulent": 14, "cactus": 21, "fern": 3, "orchid": 7}
-                interval = intervals.get(plant_type.lower(), 5)
-                if humid:
-                    interval += 2
-                return max(interval - days_since_watered, 0)
+            def yarn_skeins(width_cm, length_cm, yarn_weight="worsted"):
+                import math
+                grams_per_100cm2 = {
+                    "lace": 0.9, "fingering": 1.5, "dk": 2.2, "worsted": 2.8, "bulky": 3.6
+                }
+                skein_grams = 150 if yarn_weight == "bulky" else 100
+                grams = width_cm * length_cm / 100 * grams_per_100cm2.get(yarn_weight, 2.8)
+                return math.ceil(grams * 1.1 / skein_grams)
         """,
         "tests": [
-            "days_until_watering('succulent', 4)",
-            "days_until_watering('Cactus', 10)",
-            "days_until_watering('fern', 1)",
-            "days_until_watering('fern', 1, True)",
-            "days_until_watering('orchid', 9)",
-            "days_until_watering('orchid', 7, humid=True)",
-            "days_until_watering('basil', 2)",
-            "days_until_watering('monstera', 0, True)",
-            "days_until_watering('cactus', 0)",
-            "days_until_watering('succulent', 14, humid=True)",
+            "yarn_skeins(50, 150)",
+            "yarn_skeins(20, 180, 'fingering')",
+            "yarn_skeins(60, 200, 'bulky')",
+            "yarn_skeins(100, 100, 'dk')",
+            "yarn_skeins(30, 30)",
+            "yarn_skeins(0, 100)",
+            "yarn_skeins(80, 120, 'lace')",
+            "yarn_skeins(150, 200, 'worsted')",
+            "yarn_skeins(45, 160, 'mohair')",
+            "yarn_skeins(90, 90, 'bulky')",
         ],
     },
     {
@@ -93,41 +95,31 @@ TASKS = [
     {
         "id": "be-train-084",
         "request": (
-            "I'm building a sign-up form. I want a python function that labels how strong a "
-            "password is."
+            "I play guitar and often need to move songs into a different key. Can you write a "
+            "python function that transposes a chord?"
         ),
         "ground_truth": """
-            def password_strength(password):
-                if "password" in password.lower() or len(password) < 6:
-                    return "weak"
-                score = 0
-                if len(password) >= 12:
-                    score += 2
-                elif len(password) >= 8:
-                    score += 1
-                if any(ch.isdigit() for ch in password):
-                    score += 1
-                if any(ch.isupper() for ch in password) and any(ch.islower() for ch in password):
-                    score += 1
-                if any(not ch.isalnum() for ch in password):
-                    score += 1
-                if score >= 5:
-                    return "strong"
-                if score >= 3:
-                    return "medium"
-                return "weak"
+            def transpose_chord(chord, semitones):
+                names = ["C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"]
+                aliases = {"C#": "Db", "D#": "Eb", "Gb": "F#", "G#": "Ab", "A#": "Bb"}
+                root = chord[:2] if len(chord) > 1 and chord[1] in "#b" else chord[:1]
+                suffix = chord[len(root):]
+                root = aliases.get(root, root)
+                if root not in names:
+                    return chord
+                return names[(names.index(root) + semitones) % 12] + suffix
         """,
         "tests": [
-            "password_strength('abc')",
-            "password_strength('abcdefgh')",
-            "password_strength('Abcdefg1')",
-            "password_strength('Abcdefgh1!')",
-            "password_strength('Abcdefghijk1!')",
-            "password_strength('MyPassword123!')",
-            "password_strength('correcthorsebattery')",
-            "password_strength('Tr0ub4dor&3x')",
-            "password_strength('Ab1!xy')",
-            "password_strength('ab1!xyzw')",
+            "transpose_chord('C', 2)",
+            "transpose_chord('C', 1)",
+            "transpose_chord('A', 1)",
+            "transpose_chord('E', 2)",
+            "transpose_chord('Am', 3)",
+            "transpose_chord('G#m7', 1)",
+            "transpose_chord('F', -1)",
+            "transpose_chord('Bb', 14)",
+            "transpose_chord('H', 2)",
+            "transpose_chord('D#dim', 0)",
         ],
     },
     {
@@ -220,31 +212,27 @@ TASKS = [
     {
         "id": "be-train-088",
         "request": (
-            "I run the rating list for our chess club. I want a python function that gives a "
-            "player's new rating after a game."
+            "I'm the secretary of our bowling league. I want a python function that works out a "
+            "bowler's handicap."
         ),
         "ground_truth": """
-            def new_rating(rating, opponent, score, games_played):
-                if games_played < 30:
-                    k = 40
-                elif rating < 2100:
-                    k = 24
-                else:
-                    k = 12
-                expected = 1 / (1 + 10 ** ((opponent - rating) / 400))
-                return int(round(rating + k * (score - expected)))
+            def bowling_handicap(average, games_bowled):
+                if games_bowled < 9:
+                    return 0
+                handicap = int((220 - average) * 0.9)
+                return min(max(handicap, 0), 80)
         """,
         "tests": [
-            "new_rating(1500, 1500, 1, 10)",
-            "new_rating(1500, 1500, 0.5, 50)",
-            "new_rating(1500, 1700, 1, 50)",
-            "new_rating(1800, 1600, 0, 29)",
-            "new_rating(1800, 1600, 0, 30)",
-            "new_rating(2100, 2000, 1, 100)",
-            "new_rating(2099, 2200, 0.5, 100)",
-            "new_rating(2300, 2300, 0, 200)",
-            "new_rating(1200, 2000, 1, 5)",
-            "new_rating(2400, 1900, 1, 300)",
+            "bowling_handicap(150, 12)",
+            "bowling_handicap(150, 8)",
+            "bowling_handicap(150, 9)",
+            "bowling_handicap(220, 30)",
+            "bowling_handicap(230, 30)",
+            "bowling_handicap(100, 20)",
+            "bowling_handicap(131, 10)",
+            "bowling_handicap(132, 10)",
+            "bowling_handicap(199.5, 15)",
+            "bowling_handicap(175, 50)",
         ],
     },
     {
@@ -279,88 +267,78 @@ TASKS = [
     {
         "id": "be-train-090",
         "request": (
-            "I track my sleep in a spreadsheet. I want a python function that gives each night a "
-            "sleep score."
+            "I keep bees in my back garden. Can you write a python function that estimates how "
+            "much honey I can take off at harvest?"
         ),
         "ground_truth": """
-            def sleep_score(hours, awakenings):
-                score = min(hours / 8, 1) * 100
-                score -= 7 * max(awakenings - 1, 0)
-                if hours > 10:
-                    score -= 10
-                return max(int(score), 0)
+            def honey_harvest_kg(capped_frames, hives):
+                spare = max(capped_frames - 9 * hives, 0)
+                return round(spare * 2.3 * 0.85, 1)
         """,
         "tests": [
-            "sleep_score(8, 0)",
-            "sleep_score(8, 1)",
-            "sleep_score(8, 3)",
-            "sleep_score(6, 0)",
-            "sleep_score(7.5, 2)",
-            "sleep_score(10, 0)",
-            "sleep_score(11, 1)",
-            "sleep_score(4, 9)",
-            "sleep_score(9, 4)",
-            "sleep_score(0, 0)",
+            "honey_harvest_kg(30, 2)",
+            "honey_harvest_kg(9, 1)",
+            "honey_harvest_kg(10, 1)",
+            "honey_harvest_kg(0, 3)",
+            "honey_harvest_kg(50, 3)",
+            "honey_harvest_kg(100, 4)",
+            "honey_harvest_kg(18, 2)",
+            "honey_harvest_kg(21, 2)",
+            "honey_harvest_kg(45, 5)",
+            "honey_harvest_kg(27, 1)",
         ],
     },
     {
         "id": "be-train-091",
         "request": (
-            "I teach high school chemistry and the last test was too hard. I want a python "
-            "function that curves a list of scores."
+            "I'm making my own flashcard app for learning Japanese. I want a python function that"
+            " decides when a card should come back for review."
         ),
         "ground_truth": """
-            def curve_scores(scores):
-                if not scores:
-                    return []
-                boost = min(100 - max(scores), 15)
-                boost = max(boost, 0)
-                return [min(int(s + boost + 0.5), 100) for s in scores]
+            def next_review_days(interval_days, grade):
+                if grade < 3:
+                    return 1
+                ease = {3: 1.3, 4: 2.0, 5: 2.5}[min(grade, 5)]
+                days = int(interval_days * ease + 0.5)
+                return min(max(days, 1), 180)
         """,
         "tests": [
-            "curve_scores([])",
-            "curve_scores([90, 80, 70])",
-            "curve_scores([60, 50, 40])",
-            "curve_scores([85, 85])",
-            "curve_scores([100, 20])",
-            "curve_scores([72.5, 64.4, 81.0])",
-            "curve_scores([84, 30, 0])",
-            "curve_scores([50])",
-            "curve_scores([95.5, 40.2])",
-            "curve_scores([86, 79, 91])",
+            "next_review_days(10, 2)",
+            "next_review_days(10, 3)",
+            "next_review_days(10, 4)",
+            "next_review_days(10, 5)",
+            "next_review_days(0, 5)",
+            "next_review_days(1, 3)",
+            "next_review_days(2, 3)",
+            "next_review_days(100, 5)",
+            "next_review_days(7, 4)",
+            "next_review_days(50, 3)",
         ],
     },
     {
         "id": "be-train-092",
         "request": (
-            "I'm making name badges for a conference. Can you write a python function that turns "
-            "a full name into initials?"
+            "I have a small wine cellar and lose track of what to open. I want a python function "
+            "that tells me the years in which a bottle is good to drink."
         ),
         "ground_truth": """
-            def initials(full_name):
-                particles = {"van", "de", "von", "der", "la", "da", "di"}
-                letters = []
-                for word in full_name.split():
-                    if word.lower() in particles:
-                        continue
-                    for part in word.split("-"):
-                        if part:
-                            letters.append(part[0].upper())
-                if len(letters) > 3:
-                    letters = letters[:2] + letters[-1:]
-                return "".join(letters)
+            def drink_window(vintage, style):
+                windows = {"red": (3, 12), "white": (1, 5), "rose": (0, 2), "sparkling": (2, 8),
+                           "port": (10, 40)}
+                start, end = windows.get(style.lower(), (1, 4))
+                return [vintage + start, vintage + end]
         """,
         "tests": [
-            "initials('Ada Lovelace')",
-            "initials('ludwig van beethoven')",
-            "initials('Jean-Paul Sartre')",
-            "initials('Maria de la Cruz')",
-            "initials('John Ronald Reuel Tolkien')",
-            "initials('Vincent Willem van Gogh')",
-            "initials('Anne-Marie Smith-Jones')",
-            "initials('  prince  ')",
-            "initials('Leonardo da Vinci')",
-            "initials('')",
+            "drink_window(2015, 'red')",
+            "drink_window(2020, 'white')",
+            "drink_window(2022, 'Rose')",
+            "drink_window(2018, 'sparkling')",
+            "drink_window(2000, 'port')",
+            "drink_window(2019, 'orange')",
+            "drink_window(1985, 'Port')",
+            "drink_window(2021, 'RED')",
+            "drink_window(2023, 'rose')",
+            "drink_window(2010, 'dessert')",
         ],
     },
     {
@@ -423,118 +401,111 @@ TASKS = [
     {
         "id": "be-train-095",
         "request": (
-            "My power company's bills confuse me. I want a python function that works out my "
-            "monthly electricity bill from the kWh I used."
+            "I'm repainting rooms in my house. Can you write a python function that tells me how "
+            "much paint to buy?"
         ),
         "ground_truth": """
-            def electricity_bill(kwh, month):
-                upper_rate = 0.22 if month in (6, 7, 8) else 0.18
-                first = min(kwh, 300)
-                rest = max(kwh - 300, 0)
-                return round(9.5 + first * 0.12 + rest * upper_rate, 2)
+            def paint_litres(wall_area_m2, coats=2, windows=0, doors=0):
+                import math
+                area = max(wall_area_m2 - windows * 1.5 - doors * 1.9, 0)
+                litres = area * coats / 11
+                return math.ceil(litres * 2) / 2
         """,
         "tests": [
-            "electricity_bill(0, 1)",
-            "electricity_bill(100, 3)",
-            "electricity_bill(300, 11)",
-            "electricity_bill(301, 11)",
-            "electricity_bill(500, 2)",
-            "electricity_bill(500, 7)",
-            "electricity_bill(450, 6)",
-            "electricity_bill(450, 9)",
-            "electricity_bill(1234, 8)",
-            "electricity_bill(250.5, 5)",
+            "paint_litres(30)",
+            "paint_litres(30, 1)",
+            "paint_litres(40, 2, 2)",
+            "paint_litres(40, 2, 2, 1)",
+            "paint_litres(0)",
+            "paint_litres(5, 3, 4)",
+            "paint_litres(22, 2)",
+            "paint_litres(55, 3, 3, 2)",
+            "paint_litres(11, 1)",
+            "paint_litres(12.5, 2, windows=1)",
         ],
     },
     {
         "id": "be-train-096",
         "request": (
-            "Customers type their phone numbers into my booking form in all sorts of ways. Can "
-            "you write a python function that cleans a phone number up?"
+            "I design event posters with coloured backgrounds. I want a python function that "
+            "picks the text colour for a given background colour."
         ),
         "ground_truth": """
-            def normalize_phone(raw):
-                digits = "".join(ch for ch in raw if ch.isdigit())
-                if len(digits) == 11 and digits.startswith("1"):
-                    digits = digits[1:]
-                if len(digits) != 10:
-                    return "invalid"
-                return "(" + digits[:3] + ") " + digits[3:6] + "-" + digits[6:]
+            def text_color_for(background):
+                code = background.strip().lstrip("#")
+                if len(code) == 3:
+                    code = "".join(ch * 2 for ch in code)
+                if len(code) != 6:
+                    return None
+                red, green, blue = (int(code[i:i + 2], 16) for i in (0, 2, 4))
+                brightness = 0.299 * red + 0.587 * green + 0.114 * blue
+                return "#000000" if brightness > 150 else "#ffffff"
         """,
         "tests": [
-            "normalize_phone('555-123-4567')",
-            "normalize_phone('(555) 123 4567')",
-            "normalize_phone('+1 555 123 4567')",
-            "normalize_phone('15551234567')",
-            "normalize_phone('25551234567')",
-            "normalize_phone('123-4567')",
-            "normalize_phone('')",
-            "normalize_phone('555.987.6543')",
-            "normalize_phone('call me: 212 555 0000')",
-            "normalize_phone('+44 20 7946 0958')",
+            "text_color_for('#ffffff')",
+            "text_color_for('#000')",
+            "text_color_for('#ff0000')",
+            "text_color_for('#00ff00')",
+            "text_color_for('#ffff00')",
+            "text_color_for('#0000ff')",
+            "text_color_for('#abc')",
+            "text_color_for('#969696')",
+            "text_color_for('zz')",
+            "text_color_for('c0c0c0')",
         ],
     },
     {
         "id": "be-train-097",
         "request": (
-            "I cook for different numbers of people every week. I want a python function that "
-            "scales my recipes."
+            "I follow a lot of American recipes but I weigh everything. Can you write a python "
+            "function that converts cups into grams?"
         ),
         "ground_truth": """
-            def scale_recipe(ingredients, from_servings, to_servings):
-                import math
-                factor = to_servings / from_servings
-                scaled = {}
-                for name, amount in ingredients.items():
-                    value = amount * factor
-                    if "egg" in name.lower():
-                        scaled[name] = math.ceil(value)
-                    elif value == 0:
-                        scaled[name] = 0
-                    else:
-                        scaled[name] = max(5, int(value / 5 + 0.5) * 5)
-                return scaled
+            def cups_to_grams(ingredient, cups):
+                grams_per_cup = {"flour": 125, "sugar": 200, "brown sugar": 220, "butter": 227,
+                                 "rice": 185, "oats": 90, "cocoa": 85}
+                per_cup = grams_per_cup.get(ingredient.strip().lower())
+                if per_cup is None:
+                    return None
+                return int(per_cup * cups + 0.5)
         """,
         "tests": [
-            "scale_recipe({'flour': 200, 'sugar': 100}, 4, 8)",
-            "scale_recipe({'flour': 250, 'eggs': 3}, 4, 2)",
-            "scale_recipe({'butter': 113, 'eggs': 2}, 4, 6)",
-            "scale_recipe({'salt': 3}, 4, 2)",
-            "scale_recipe({'rice': 300, 'Egg yolks': 1}, 2, 3)",
-            "scale_recipe({'milk': 0, 'oats': 90}, 3, 5)",
-            "scale_recipe({}, 4, 10)",
-            "scale_recipe({'pasta': 500, 'garlic': 12}, 4, 1)",
-            "scale_recipe({'cocoa': 37}, 6, 6)",
-            "scale_recipe({'flour': 180, 'eggs': 1}, 6, 4)",
+            "cups_to_grams('flour', 1)",
+            "cups_to_grams('Flour', 0.5)",
+            "cups_to_grams('sugar', 0.75)",
+            "cups_to_grams('brown sugar', 1)",
+            "cups_to_grams('butter', 0.25)",
+            "cups_to_grams('rice', 2)",
+            "cups_to_grams('oats', 1.5)",
+            "cups_to_grams('cocoa', 0.33)",
+            "cups_to_grams('salt', 1)",
+            "cups_to_grams(' Butter ', 1)",
         ],
     },
     {
         "id": "be-train-098",
         "request": (
-            "I manage the stockroom of a hardware shop. I want a python function that tells me "
-            "how much of an item to reorder."
+            "I'm setting up aquariums for a school club. I want a python function that tells me "
+            "how many fish a tank can hold."
         ),
         "ground_truth": """
-            def reorder_quantity(on_hand, daily_use, lead_days):
-                import math
-                reorder_point = daily_use * (lead_days + 3)
-                if on_hand >= reorder_point:
-                    return 0
-                target = daily_use * 30
-                needed = max(target - on_hand, 0)
-                return math.ceil(needed / 12) * 12
+            def max_fish(tank_litres, adult_length_cm, planted=False):
+                usable = tank_litres * 0.85
+                litres_per_cm = 1.5 if planted else 2.0
+                count = int(usable / litres_per_cm / adult_length_cm)
+                return count if count >= 3 else 0
         """,
         "tests": [
-            "reorder_quantity(100, 2, 5)",
-            "reorder_quantity(16, 2, 5)",
-            "reorder_quantity(15, 2, 5)",
-            "reorder_quantity(0, 10, 7)",
-            "reorder_quantity(40, 5, 4)",
-            "reorder_quantity(34, 5, 4)",
-            "reorder_quantity(0, 0, 3)",
-            "reorder_quantity(9, 1, 7)",
-            "reorder_quantity(50, 4, 10)",
-            "reorder_quantity(11, 3, 1)",
+            "max_fish(100, 4)",
+            "max_fish(100, 4, True)",
+            "max_fish(60, 5)",
+            "max_fish(20, 5)",
+            "max_fish(20, 2, planted=True)",
+            "max_fish(200, 12)",
+            "max_fish(40, 7)",
+            "max_fish(40, 7, True)",
+            "max_fish(300, 3)",
+            "max_fish(0, 3)",
         ],
     },
     {
@@ -569,90 +540,85 @@ TASKS = [
     {
         "id": "be-train-100",
         "request": (
-            "I want to see what words I overuse in my essays. I want a python function that lists "
-            "my most frequent words."
+            "I lead walks for a hiking group. Can you write a python function that estimates how "
+            "long a route will take us?"
         ),
         "ground_truth": """
-            def top_words(text, n=3):
-                import string
-                stop = {"the", "and", "for", "with", "that", "this", "was"}
-                cleaned = text.lower().translate(str.maketrans("", "", string.punctuation))
-                counts = {}
-                for word in cleaned.split():
-                    if len(word) < 3 or word in stop:
-                        continue
-                    counts[word] = counts.get(word, 0) + 1
-                ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-                return [[word, count] for word, count in ranked[:n]]
+            def hike_minutes(distance_km, ascent_m, descent_m=0):
+                import math
+                minutes = distance_km * 15 + ascent_m / 100 * 10
+                if descent_m > 500:
+                    minutes += (descent_m - 500) / 100 * 5
+                return math.ceil(minutes / 5) * 5
         """,
         "tests": [
-            "top_words('')",
-            "top_words('the cat and the hat')",
-            "top_words('Zebra apple zebra apple mango', 2)",
-            "top_words('It is so so so good, good!')",
-            "top_words('This was the best day. The best!', 1)",
-            "top_words('Run, run, RUN. Walk walk. Sit.')",
-            "top_words('data data data model model code', 5)",
-            "top_words('with that for with that for okay')",
-            "top_words('b a c bb aa cc bbb aaa ccc')",
-            "top_words(\"don't don't dont can't\")",
+            "hike_minutes(10, 0)",
+            "hike_minutes(10, 500)",
+            "hike_minutes(8.3, 0)",
+            "hike_minutes(5, 250, 250)",
+            "hike_minutes(12, 800, 1200)",
+            "hike_minutes(12, 800, 500)",
+            "hike_minutes(0, 0)",
+            "hike_minutes(3, 120)",
+            "hike_minutes(20, 1500, 1500)",
+            "hike_minutes(7.7, 330, 600)",
         ],
     },
-    # ----------------------------------------------------------------- test split
     {
         "id": "be-test-001",
         "request": (
-            "I own a small parking lot downtown. I want a python function that calculates what "
-            "a driver owes when they leave."
+            "I commute by bus and want to check what my travel card charges me. Can you write a "
+            "python function that works out my fares for a day?"
         ),
         "ground_truth": """
-            def parking_fee(minutes, weekend=False):
-                import math
-                if minutes <= 30:
-                    return 0.0
-                if weekend:
-                    return 5.0
-                hours = math.ceil(minutes / 60)
-                return min(hours * 2.5, 18.0)
+            def bus_fares(boarding_minutes):
+                total = 0.0
+                window_start = None
+                for minute in sorted(boarding_minutes):
+                    if window_start is None or minute - window_start >= 90:
+                        total += 2.4
+                        window_start = minute
+                return round(min(total, 7.2), 2)
         """,
         "tests": [
-            "parking_fee(30)",
-            "parking_fee(31)",
-            "parking_fee(60)",
-            "parking_fee(61)",
-            "parking_fee(175)",
-            "parking_fee(400)",
-            "parking_fee(1000)",
-            "parking_fee(45, weekend=True)",
-            "parking_fee(600, True)",
-            "parking_fee(20, True)",
+            "bus_fares([])",
+            "bus_fares([480])",
+            "bus_fares([480, 560])",
+            "bus_fares([480, 570])",
+            "bus_fares([480, 569])",
+            "bus_fares([480, 600, 720])",
+            "bus_fares([480, 600, 720, 900])",
+            "bus_fares([900, 480])",
+            "bus_fares([480, 500, 520, 540, 560])",
+            "bus_fares([480, 560, 570, 650])",
         ],
     },
     {
         "id": "be-test-002",
         "request": (
-            "My running watch only shows distance and total time. Can you write a python "
-            "function that gives me my pace?"
+            "I'm writing an app for my film camera notes. I want a python function that shows an "
+            "exposure time the way it's printed on the shutter dial."
         ),
         "ground_truth": """
-            def pace_per_km(miles, total_seconds):
-                if miles <= 0:
-                    return "--:--"
-                km = miles * 1.609344
-                seconds = int(round(total_seconds / km))
-                return str(seconds // 60) + ":" + str(seconds % 60).zfill(2)
+            def shutter_label(seconds):
+                if seconds >= 1:
+                    return str(round(seconds)) + '"'
+                speeds = [2, 4, 8, 15, 30, 60, 125, 250, 500, 1000, 2000, 4000, 8000]
+                target = 1 / seconds
+                best = min(speeds, key=lambda s: (abs(s - target), s))
+                return "1/" + str(best)
         """,
         "tests": [
-            "pace_per_km(3.1, 1500)",
-            "pace_per_km(1, 600)",
-            "pace_per_km(0, 600)",
-            "pace_per_km(26.2, 14400)",
-            "pace_per_km(6.2, 3000)",
-            "pace_per_km(1, 240)",
-            "pace_per_km(13.1, 6300)",
-            "pace_per_km(-1, 100)",
-            "pace_per_km(5, 2700)",
-            "pace_per_km(0.5, 200)",
+            "shutter_label(2)",
+            "shutter_label(1)",
+            "shutter_label(1.4)",
+            "shutter_label(0.5)",
+            "shutter_label(0.004)",
+            "shutter_label(0.01)",
+            "shutter_label(1 / 90)",
+            "shutter_label(0.0001)",
+            "shutter_label(1 / 3)",
+            "shutter_label(30.4)",
         ],
     },
     {
@@ -715,38 +681,32 @@ TASKS = [
     {
         "id": "be-test-005",
         "request": (
-            "I organise a five-a-side football league. Can you write a python function that "
-            "produces the league table from the match results?"
+            "I score matches for my cricket club. Can you write a python function that gives the "
+            "run rate the chasing team needs?"
         ),
         "ground_truth": """
-            def league_table(results):
-                stats = {}
-                for home, away, home_goals, away_goals in results:
-                    for team in (home, away):
-                        stats.setdefault(team, [0, 0])
-                    stats[home][1] += home_goals - away_goals
-                    stats[away][1] += away_goals - home_goals
-                    if home_goals > away_goals:
-                        stats[home][0] += 3
-                    elif home_goals < away_goals:
-                        stats[away][0] += 3
-                    else:
-                        stats[home][0] += 1
-                        stats[away][0] += 1
-                order = sorted(stats, key=lambda t: (-stats[t][0], -stats[t][1], t))
-                return [[team, stats[team][0]] for team in order]
+            def required_run_rate(target, runs, overs_bowled, total_overs=20):
+                whole = int(overs_bowled)
+                balls = whole * 6 + round((overs_bowled - whole) * 10)
+                balls_left = total_overs * 6 - balls
+                needed = target - runs
+                if needed <= 0:
+                    return 0.0
+                if balls_left <= 0:
+                    return None
+                return round(needed / balls_left * 6, 2)
         """,
         "tests": [
-            "league_table([])",
-            "league_table([['Lions', 'Tigers', 2, 1]])",
-            "league_table([['Lions', 'Tigers', 1, 1]])",
-            "league_table([['B', 'A', 0, 0]])",
-            "league_table([['A', 'B', 3, 0], ['C', 'A', 1, 0], ['B', 'C', 2, 0]])",
-            "league_table([['A', 'B', 1, 0], ['C', 'D', 5, 0]])",
-            "league_table([['X', 'Y', 2, 2], ['Y', 'Z', 1, 3], ['Z', 'X', 0, 0]])",
-            "league_table([['Red', 'Blue', 4, 3], ['Blue', 'Red', 2, 0]])",
-            "league_table([['A', 'B', 0, 1], ['A', 'C', 0, 1], ['B', 'C', 2, 2]])",
-            "league_table([['Owl', 'Hawk', 6, 6], ['Hawk', 'Owl', 1, 0], ['Owl', 'Jay', 1, 0]])",
+            "required_run_rate(160, 80, 10)",
+            "required_run_rate(160, 80, 10.3)",
+            "required_run_rate(150, 150, 18)",
+            "required_run_rate(150, 160, 15.2)",
+            "required_run_rate(200, 100, 20)",
+            "required_run_rate(180, 0, 0)",
+            "required_run_rate(120, 60, 12.5)",
+            "required_run_rate(300, 120, 30, 50)",
+            "required_run_rate(250, 200, 45.4, total_overs=50)",
+            "required_run_rate(145, 139, 19.5)",
         ],
     },
     {
@@ -813,237 +773,233 @@ TASKS = [
     {
         "id": "be-test-008",
         "request": (
-            "I run a small guesthouse. I want a python function that gives a guest the total "
-            "cost of their stay."
+            "I work at a ski rental shop. I want a python function that suggests a ski length for"
+            " a customer."
         ),
         "ground_truth": """
-            def stay_cost(check_in_weekday, nights):
-                total = 0
-                for i in range(nights):
-                    if (i + 1) % 7 == 0:
-                        continue
-                    day = (check_in_weekday + i) % 7
-                    total += 140 if day in (4, 5) else 110
-                return round(total * 1.12, 2)
+            def ski_length_cm(height_cm, level="intermediate"):
+                offsets = {"beginner": -15, "intermediate": -10, "advanced": -5, "expert": 0}
+                length = height_cm + offsets.get(level, -10)
+                length = int(length / 5 + 0.5) * 5
+                return min(max(length, 100), 190)
         """,
         "tests": [
-            "stay_cost(0, 1)",
-            "stay_cost(4, 1)",
-            "stay_cost(5, 1)",
-            "stay_cost(6, 1)",
-            "stay_cost(3, 3)",
-            "stay_cost(0, 7)",
-            "stay_cost(2, 7)",
-            "stay_cost(4, 14)",
-            "stay_cost(1, 0)",
-            "stay_cost(6, 10)",
+            "ski_length_cm(180, 'beginner')",
+            "ski_length_cm(180)",
+            "ski_length_cm(180, 'expert')",
+            "ski_length_cm(172, 'advanced')",
+            "ski_length_cm(173, 'advanced')",
+            "ski_length_cm(110, 'beginner')",
+            "ski_length_cm(200, 'expert')",
+            "ski_length_cm(163, 'intermediate')",
+            "ski_length_cm(150, 'racer')",
+            "ski_length_cm(198, 'advanced')",
         ],
     },
     {
         "id": "be-test-009",
         "request": (
-            "I'm building my own blogging tool. Can you write a python function that turns a post "
-            "title into a URL slug?"
+            "Our events website shows dates in a clumsy way. Can you write a python function that"
+            " formats the dates of an event nicely?"
         ),
         "ground_truth": """
-            def slugify(title):
-                text = title.lower().replace("&", " and ")
-                out = []
-                for ch in text:
-                    out.append(ch if ch.isascii() and ch.isalnum() else "-")
-                slug = "-".join(part for part in "".join(out).split("-") if part)
-                if len(slug) > 40:
-                    cut = slug[:41]
-                    slug = cut[: cut.rfind("-")] if "-" in cut else slug[:40]
-                return slug
+            def format_date_range(start, end):
+                import datetime
+                months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+                first = datetime.date.fromisoformat(start)
+                last = datetime.date.fromisoformat(end)
+                if last < first:
+                    first, last = last, first
+                a_month, b_month = months[first.month - 1], months[last.month - 1]
+                if first == last:
+                    return f"{first.day} {a_month} {first.year}"
+                if first.year != last.year:
+                    return f"{first.day} {a_month} {first.year} - {last.day} {b_month} {last.year}"
+                if first.month != last.month:
+                    return f"{first.day} {a_month} - {last.day} {b_month} {first.year}"
+                return f"{first.day}-{last.day} {a_month} {first.year}"
         """,
         "tests": [
-            "slugify('Hello World')",
-            "slugify('Salt & Pepper')",
-            "slugify('  --Why?? Not!!  ')",
-            "slugify('Caf\\u00e9 Reviews 2024')",
-            "slugify('')",
-            "slugify('A very long title that keeps going and going forever')",
-            "slugify('abcdefghijabcdefghijabcdefghijabcdefghijabcdef')",
-            "slugify('Rock&Roll')",
-            "slugify('one two three four five six seven eight nine')",
-            "slugify('C++ vs. Python: 10 tips')",
+            "format_date_range('2024-03-01', '2024-03-01')",
+            "format_date_range('2024-03-01', '2024-03-03')",
+            "format_date_range('2024-03-30', '2024-04-02')",
+            "format_date_range('2024-12-30', '2025-01-02')",
+            "format_date_range('2024-05-09', '2024-05-07')",
+            "format_date_range('2023-09-15', '2023-09-30')",
+            "format_date_range('2024-02-28', '2024-03-01')",
+            "format_date_range('2025-07-04', '2025-07-04')",
+            "format_date_range('2024-01-31', '2023-12-01')",
+            "format_date_range('2024-10-01', '2024-10-10')",
         ],
     },
     {
         "id": "be-test-010",
         "request": (
-            "I'm trying to drink enough water. I want a python function that tells me how much I "
-            "should drink in a day."
+            "I'm putting together the drinks menu for my bar. I want a python function that "
+            "estimates how strong a cocktail is."
         ),
         "ground_truth": """
-            def daily_water_ml(weight_kg, exercise_minutes=0, hot_day=False):
-                ml = weight_kg * 33 + exercise_minutes * 12
-                if hot_day:
-                    ml += 500
-                ml = int(ml / 50 + 0.5) * 50
-                return min(ml, 4000)
+            def cocktail_abv(ingredients, shaken=True):
+                volume = sum(ml for ml, _ in ingredients)
+                if volume == 0:
+                    return 0.0
+                alcohol = sum(ml * abv / 100 for ml, abv in ingredients)
+                volume *= 1.25 if shaken else 1.15
+                return round(alcohol / volume * 100, 1)
         """,
         "tests": [
-            "daily_water_ml(70)",
-            "daily_water_ml(60, 30)",
-            "daily_water_ml(60, 30, True)",
-            "daily_water_ml(85, 0, hot_day=True)",
-            "daily_water_ml(100, 90)",
-            "daily_water_ml(120, 60, True)",
-            "daily_water_ml(52)",
-            "daily_water_ml(45, 15)",
-            "daily_water_ml(0)",
-            "daily_water_ml(77, 45, True)",
+            "cocktail_abv([[50, 40]])",
+            "cocktail_abv([[50, 40]], False)",
+            "cocktail_abv([[45, 40], [20, 0], [25, 0]])",
+            "cocktail_abv([])",
+            "cocktail_abv([[60, 40], [30, 20], [15, 0]])",
+            "cocktail_abv([[100, 0]])",
+            "cocktail_abv([[30, 40], [30, 17], [30, 17]], shaken=False)",
+            "cocktail_abv([[120, 12]])",
+            "cocktail_abv([[50, 40], [150, 5]])",
+            "cocktail_abv([[25, 95]], False)",
         ],
     },
     {
         "id": "be-test-011",
         "request": (
-            "I set up the hall for exams at my school. I want a python function that gives the "
-            "seat label for the nth student."
+            "I shoot weddings and keep running out of card space. Can you write a python function"
+            " that tells me how many photos fit on a memory card?"
         ),
         "ground_truth": """
-            def seat_label(index):
-                letters = [c for c in "ABCDEFGHJKLMNPQRSTUVWXYZ"]
-                row, seat = divmod(index, 8)
-                if row >= len(letters):
-                    return "overflow"
-                return letters[row] + str(seat + 1)
+            def photos_that_fit(card_gb, megapixels, raw=False):
+                usable_mb = card_gb * 1000 * 0.98
+                photo_mb = megapixels * (1.2 if raw else 0.3)
+                return int(usable_mb // photo_mb)
         """,
         "tests": [
-            "seat_label(0)",
-            "seat_label(7)",
-            "seat_label(8)",
-            "seat_label(20)",
-            "seat_label(64)",
-            "seat_label(71)",
-            "seat_label(100)",
-            "seat_label(103)",
-            "seat_label(191)",
-            "seat_label(192)",
+            "photos_that_fit(32, 24)",
+            "photos_that_fit(32, 24, True)",
+            "photos_that_fit(64, 45, True)",
+            "photos_that_fit(16, 20)",
+            "photos_that_fit(128, 61, raw=True)",
+            "photos_that_fit(1, 24)",
+            "photos_that_fit(0, 24)",
+            "photos_that_fit(256, 33)",
+            "photos_that_fit(8, 50, True)",
+            "photos_that_fit(2, 2)",
         ],
     },
     {
         "id": "be-test-012",
         "request": (
-            "I freelance and send invoices with different payment terms. Can you write a python "
-            "function that works out when an invoice is due?"
+            "I build little battery-powered sensors. I want a python function that tells me how "
+            "long a battery will last."
         ),
         "ground_truth": """
-            def due_date(issue_date, terms="net30"):
-                import calendar
-                import datetime
-                issued = datetime.date.fromisoformat(issue_date)
-                if terms == "eom":
-                    last = calendar.monthrange(issued.year, issued.month)[1]
-                    due = issued.replace(day=last)
-                else:
-                    due = issued + datetime.timedelta(days=int(terms[3:]))
-                if due.weekday() >= 5:
-                    due += datetime.timedelta(days=7 - due.weekday())
-                return due.isoformat()
+            def battery_runtime(capacity_mah, draw_ma):
+                if draw_ma <= 0:
+                    return "forever"
+                usable = capacity_mah * 0.85 * 0.9
+                minutes = int(usable / draw_ma * 60)
+                return str(minutes // 60) + "h " + str(minutes % 60).zfill(2) + "m"
         """,
         "tests": [
-            "due_date('2024-03-01')",
-            "due_date('2024-03-01', 'net15')",
-            "due_date('2024-02-10', 'eom')",
-            "due_date('2023-02-10', 'eom')",
-            "due_date('2024-03-04', 'net30')",
-            "due_date('2024-06-01', 'eom')",
-            "due_date('2024-12-20', 'net15')",
-            "due_date('2024-05-02', 'net60')",
-            "due_date('2024-08-05', 'eom')",
-            "due_date('2024-01-06', 'net7')",
+            "battery_runtime(2000, 100)",
+            "battery_runtime(3000, 250)",
+            "battery_runtime(500, 500)",
+            "battery_runtime(1000, 0)",
+            "battery_runtime(10000, 1200)",
+            "battery_runtime(2600, 13)",
+            "battery_runtime(100, 1000)",
+            "battery_runtime(4400, -5)",
+            "battery_runtime(1200, 85)",
+            "battery_runtime(5000, 2000)",
         ],
     },
     {
         "id": "be-test-013",
         "request": (
-            "My family plays a dice game with our own house rules. I want a python function that "
-            "scores a roll."
+            "I'm thinking about putting solar panels on my roof. Can you write a python function "
+            "that estimates how many panels I'd need?"
         ),
         "ground_truth": """
-            def score_roll(dice):
-                if sorted(dice) == [1, 2, 3, 4, 5, 6]:
-                    return 1500
-                counts = {face: dice.count(face) for face in set(dice)}
-                score = 0
-                for face, count in counts.items():
-                    if count >= 3:
-                        score += (1000 if face == 1 else face * 100) * (count - 2)
-                        count = 0
-                    if face == 1:
-                        score += 100 * count
-                    elif face == 5:
-                        score += 50 * count
-                return score
+            def solar_panels_needed(monthly_kwh, peak_sun_hours):
+                import math
+                if monthly_kwh <= 0:
+                    return 0
+                daily_need = monthly_kwh / 30
+                per_panel = 0.4 * peak_sun_hours * 0.8
+                return math.ceil(daily_need / per_panel)
         """,
         "tests": [
-            "score_roll([1])",
-            "score_roll([5, 5])",
-            "score_roll([2, 3, 4, 6])",
-            "score_roll([1, 1, 1])",
-            "score_roll([2, 2, 2, 5])",
-            "score_roll([4, 4, 4, 4])",
-            "score_roll([6, 5, 4, 3, 2, 1])",
-            "score_roll([1, 5, 3, 3, 2, 6])",
-            "score_roll([5, 5, 5, 5, 5])",
-            "score_roll([])",
+            "solar_panels_needed(900, 5)",
+            "solar_panels_needed(900, 4)",
+            "solar_panels_needed(300, 6)",
+            "solar_panels_needed(0, 5)",
+            "solar_panels_needed(10, 6)",
+            "solar_panels_needed(1200, 3.5)",
+            "solar_panels_needed(450, 5)",
+            "solar_panels_needed(600, 5)",
+            "solar_panels_needed(720, 4.5)",
+            "solar_panels_needed(2000, 7)",
         ],
     },
     {
         "id": "be-test-014",
         "request": (
-            "We're planning a road trip. Can you write a python function that estimates how much "
-            "we'll spend on fuel?"
+            "I travel a lot for work and my bank's currency conversions confuse me. I want a "
+            "python function that tells me how much money I get when I convert."
         ),
         "ground_truth": """
-            def fuel_cost(km, litres_per_100km, price_per_litre):
-                import math
-                litres = km * 2 * litres_per_100km / 100 * 1.1
-                return round(math.ceil(litres) * price_per_litre, 2)
+            def convert_currency(amount, from_code, to_code):
+                per_eur = {"EUR": 1.0, "USD": 1.08, "GBP": 0.86, "JPY": 162.0, "CHF": 0.97}
+                if from_code not in per_eur or to_code not in per_eur:
+                    return None
+                if from_code == to_code:
+                    return round(float(amount), 2)
+                converted = amount / per_eur[from_code] * per_eur[to_code]
+                fee = max(converted * 0.015, 2 * per_eur[to_code])
+                return round(max(converted - fee, 0.0), 2)
         """,
         "tests": [
-            "fuel_cost(100, 6, 1.8)",
-            "fuel_cost(250, 7.5, 1.65)",
-            "fuel_cost(0, 6, 1.8)",
-            "fuel_cost(10, 5, 2.0)",
-            "fuel_cost(500, 8.2, 1.72)",
-            "fuel_cost(1200, 5.4, 1.59)",
-            "fuel_cost(45, 11, 1.9)",
-            "fuel_cost(300, 4.1, 2.05)",
-            "fuel_cost(75, 6.6, 1.75)",
-            "fuel_cost(820, 9.3, 1.61)",
+            "convert_currency(100, 'EUR', 'USD')",
+            "convert_currency(1000, 'EUR', 'USD')",
+            "convert_currency(50, 'USD', 'USD')",
+            "convert_currency(100, 'GBP', 'EUR')",
+            "convert_currency(10000, 'JPY', 'EUR')",
+            "convert_currency(1, 'EUR', 'GBP')",
+            "convert_currency(500, 'CHF', 'GBP')",
+            "convert_currency(100, 'EUR', 'AUD')",
+            "convert_currency(250, 'USD', 'JPY')",
+            "convert_currency(2000, 'GBP', 'CHF')",
         ],
     },
     {
         "id": "be-test-015",
         "request": (
-            "I want to sanity-check my payslips. I want a python function that calculates my "
-            "income tax for the year."
+            "I maintain a plugin and need my update checker to work properly. Can you write a "
+            "python function that tells me whether one version number is newer than another?"
         ),
         "ground_truth": """
-            def income_tax(income):
-                allowance = 12000
-                if income > 100000:
-                    allowance = max(allowance - (income - 100000) / 2, 0)
-                taxable = max(income - allowance, 0)
-                basic_band = 38000
-                tax = min(taxable, basic_band) * 0.2 + max(taxable - basic_band, 0) * 0.4
-                return round(tax, 2)
+            def is_newer_version(candidate, current):
+                stages = {"dev": 0, "alpha": 1, "beta": 2, "rc": 3}
+
+                def key(version):
+                    core, _, tag = version.strip().lstrip("vV").partition("-")
+                    parts = [int(part) for part in core.split(".")]
+                    parts += [0] * (3 - len(parts))
+                    stage = stages.get(tag.rstrip("0123456789"), 0) if tag else 4
+                    return parts[:3] + [stage]
+
+                return key(candidate) > key(current)
         """,
         "tests": [
-            "income_tax(0)",
-            "income_tax(12000)",
-            "income_tax(20000)",
-            "income_tax(50000)",
-            "income_tax(60000)",
-            "income_tax(100000)",
-            "income_tax(110000)",
-            "income_tax(124000)",
-            "income_tax(200000)",
-            "income_tax(35500.5)",
+            "is_newer_version('1.2.0', '1.1.9')",
+            "is_newer_version('1.2', '1.2.0')",
+            "is_newer_version('v2.0.0', '1.9.9')",
+            "is_newer_version('2.0.0-beta', '2.0.0')",
+            "is_newer_version('2.0.0-rc', '2.0.0-beta')",
+            "is_newer_version('2.0.0-alpha', '1.9')",
+            "is_newer_version('1.10.0', '1.9.0')",
+            "is_newer_version('1.0.0-beta2', '1.0.0-beta1')",
+            "is_newer_version('1.0.0-alpha', '1.0.0-dev')",
+            "is_newer_version('1.0.0-nightly', '1.0.0-dev')",
         ],
     },
     {
@@ -1079,131 +1035,116 @@ TASKS = [
     {
         "id": "be-test-017",
         "request": (
-            "I'm a homeroom teacher. I want a python function that flags students whose "
-            "attendance I should worry about."
+            "I run an astronomy club and we only meet on good nights. I want a python function "
+            "that rates a night for stargazing from the forecast."
         ),
         "ground_truth": """
-            def attendance_flag(present_days, total_days, late_count=0):
-                if total_days == 0:
-                    return "ok"
-                effective = present_days - late_count // 3
-                rate = effective / total_days
-                if rate >= 0.9:
-                    return "ok"
-                if rate >= 0.8:
-                    return "watch"
-                return "at risk"
+            def stargazing_rating(cloud_pct, moon_pct, wind_kmh=0):
+                if cloud_pct > 40 or wind_kmh >= 35:
+                    return "stay in"
+                if cloud_pct > 15 or moon_pct > 60 or wind_kmh >= 20:
+                    return "okay"
+                return "great"
         """,
         "tests": [
-            "attendance_flag(0, 0)",
-            "attendance_flag(90, 100)",
-            "attendance_flag(89, 100)",
-            "attendance_flag(80, 100)",
-            "attendance_flag(79, 100)",
-            "attendance_flag(90, 100, 2)",
-            "attendance_flag(90, 100, 3)",
-            "attendance_flag(100, 100, 9)",
-            "attendance_flag(45, 50, 6)",
-            "attendance_flag(20, 30, 1)",
+            "stargazing_rating(0, 0)",
+            "stargazing_rating(15, 60)",
+            "stargazing_rating(16, 0)",
+            "stargazing_rating(10, 61)",
+            "stargazing_rating(40, 100)",
+            "stargazing_rating(41, 0)",
+            "stargazing_rating(0, 0, 20)",
+            "stargazing_rating(0, 0, 19)",
+            "stargazing_rating(5, 10, 35)",
+            "stargazing_rating(30, 30, wind_kmh=34)",
         ],
     },
     {
         "id": "be-test-018",
         "request": (
-            "My file manager app shows raw byte counts. Can you write a python function that "
-            "makes a file size readable?"
+            "I play guitar with a delay pedal and want the echoes in time with the song. Can you "
+            "write a python function that gives me the delay setting for a tempo?"
         ),
         "ground_truth": """
-            def human_size(num_bytes):
-                units = ["KB", "MB", "GB", "TB"]
-                if num_bytes < 1024:
-                    return str(num_bytes) + " B"
-                value = float(num_bytes)
-                unit = "B"
-                for unit in units:
-                    value /= 1024
-                    if value < 1024 or unit == "TB":
-                        break
-                text = str(round(value, 1))
-                if text.endswith(".0"):
-                    text = text[:-2]
-                return text + " " + unit
+            def delay_ms(bpm, note="quarter"):
+                factors = {"whole": 4, "half": 2, "quarter": 1, "eighth": 0.5, "sixteenth": 0.25,
+                           "dotted eighth": 0.75, "eighth triplet": 1 / 3}
+                if note not in factors:
+                    return None
+                ms = 60000 / bpm * factors[note]
+                for _ in range(5):
+                    if ms > 1200:
+                        ms /= 2
+                return int(ms + 0.5)
         """,
         "tests": [
-            "human_size(0)",
-            "human_size(1023)",
-            "human_size(1024)",
-            "human_size(1536)",
-            "human_size(1048576)",
-            "human_size(5500000)",
-            "human_size(3221225472)",
-            "human_size(1099511627776)",
-            "human_size(5629499534213120)",
-            "human_size(1000000)",
+            "delay_ms(120)",
+            "delay_ms(120, 'eighth')",
+            "delay_ms(100, 'dotted eighth')",
+            "delay_ms(90, 'eighth triplet')",
+            "delay_ms(60, 'half')",
+            "delay_ms(40, 'whole')",
+            "delay_ms(128, 'sixteenth')",
+            "delay_ms(75, 'quarter')",
+            "delay_ms(140, 'dotted quarter')",
+            "delay_ms(50)",
         ],
     },
     {
         "id": "be-test-019",
         "request": (
-            "I run the loyalty programme for our bookshop café. I want a python function that "
-            "works out how many points a purchase earns."
+            "I run a small moving company. I want a python function that plans the crew for a job."
         ),
         "ground_truth": """
-            def points_earned(amount, tier="basic", birthday_month=False):
-                import math
-                if amount < 5:
-                    return 0
-                multiplier = {"basic": 1.0, "silver": 1.25, "gold": 1.5}.get(tier, 1.0)
-                points = math.floor(int(amount) * multiplier)
-                if birthday_month:
-                    points *= 2
-                return points
+            def movers_crew(rooms, stairs_floors=0, piano=False):
+                movers = 2 + rooms // 3
+                if stairs_floors >= 2:
+                    movers += 1
+                if piano:
+                    movers += 2
+                movers = min(movers, 6)
+                hours = (rooms * 1.5 + stairs_floors * 0.5) * 2 / movers
+                return {"movers": movers, "hours": round(max(hours, 2.0), 1)}
         """,
         "tests": [
-            "points_earned(4.99)",
-            "points_earned(5)",
-            "points_earned(23.75)",
-            "points_earned(23.75, 'silver')",
-            "points_earned(23.75, 'gold')",
-            "points_earned(10, 'gold', True)",
-            "points_earned(7.5, 'silver', birthday_month=True)",
-            "points_earned(100, 'platinum')",
-            "points_earned(3, 'gold', True)",
-            "points_earned(41, 'silver')",
+            "movers_crew(1)",
+            "movers_crew(3)",
+            "movers_crew(5, 1)",
+            "movers_crew(5, 2)",
+            "movers_crew(2, 0, True)",
+            "movers_crew(12, 3, True)",
+            "movers_crew(0)",
+            "movers_crew(8, 4)",
+            "movers_crew(6, piano=True)",
+            "movers_crew(4, 1, False)",
         ],
     },
     {
         "id": "be-test-020",
         "request": (
-            "I run early in the morning in all weather. Can you write a python function that tells "
-            "me how many layers to wear?"
+            "I started a lawn mowing business this summer. Can you write a python function that "
+            "quotes a price for a job?"
         ),
         "ground_truth": """
-            def layers_to_wear(temp_c, wind_kmh=0, raining=False):
-                feels = temp_c - wind_kmh / 10
-                if feels >= 15:
-                    layers = 1
-                elif feels >= 5:
-                    layers = 2
-                elif feels >= -5:
-                    layers = 3
-                else:
-                    layers = 4
-                if raining:
-                    layers += 1
-                return min(layers, 4)
+            def mowing_quote(area_m2, overgrown=False, edging=False):
+                price = max(area_m2 * 0.04, 25)
+                if overgrown:
+                    price *= 1.5
+                if edging:
+                    price += 10
+                return int(price + 0.5)
         """,
         "tests": [
-            "layers_to_wear(20)",
-            "layers_to_wear(15)",
-            "layers_to_wear(16, 20)",
-            "layers_to_wear(5)",
-            "layers_to_wear(4.9)",
-            "layers_to_wear(0, 50)",
-            "layers_to_wear(-5)",
-            "layers_to_wear(-6)",
-            "layers_to_wear(18, 0, True)",
-            "layers_to_wear(-10, 10, raining=True)",
+            "mowing_quote(100)",
+            "mowing_quote(625)",
+            "mowing_quote(640)",
+            "mowing_quote(1000)",
+            "mowing_quote(1000, True)",
+            "mowing_quote(300, True)",
+            "mowing_quote(1000, False, True)",
+            "mowing_quote(2000, True, True)",
+            "mowing_quote(0, edging=True)",
+            "mowing_quote(1234.5)",
         ],
     },
 ]
