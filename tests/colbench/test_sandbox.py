@@ -140,6 +140,20 @@ def test_each_answer_starts_in_an_empty_working_directory(sandbox):
         assert sandbox.run_calls(listing, {"files": "os.listdir('.')"})["files"].value == []
 
 
+def test_results_do_not_depend_on_which_worker_ran_them(sandbox):
+    code = "def order():\n    return list({'apple', 'pear', 'fig', 'kiwi', 'plum'})\n"
+    orders = {tuple(sandbox.run_calls(code, {"a": "order()"})["a"].value) for _ in range(4)}
+    assert len(orders) == 1  # one hash seed everywhere, so set order is reproducible
+
+
+@needs_namespaces
+def test_the_active_isolation_layers_are_reported(sandbox):
+    assert sandbox.isolation["namespaces"] is True
+    assert sandbox.isolation["interpreter_guards"] is True
+    assert sandbox.isolation["uid"] >= SANDBOX_UID_MIN
+    assert "/work" in sandbox.isolation["mounts"]["hidden"] or not os.path.isdir("/work")
+
+
 def test_bad_arguments_are_rejected_with_a_clear_error(sandbox):
     with pytest.raises(TypeError, match="code must be a string"):
         sandbox.run_calls(b"x = 1", {"a": "x"})
@@ -447,7 +461,7 @@ def test_closing_stops_every_worker():
         box.run_calls(HEALTHY_CODE, {"a": "double(1)"})
 
 
-def test_without_namespaces_the_interpreter_guards_still_refuse_sockets_and_writes(tmp_path):
+def test_without_namespaces_the_interpreter_guards_still_refuse_sockets_writes_and_proc(tmp_path):
     with Sandbox(workers=1, limits=FAST_LIMITS, namespaces=False) as box:
         assert box.isolation["namespaces"] is False
         code = "import socket\n"
@@ -460,6 +474,8 @@ def test_without_namespaces_the_interpreter_guards_still_refuse_sockets_and_writ
                 "ok": "len('abc')",
             },
         )
+        environ = box.run_calls("", {"a": f"open('/proc/{os.getpid()}/environ').read()"})
+        assert environ["a"].error_type == "PermissionError"
         assert results["socket"].error_type == "PermissionError"
         assert results["write"].error_type == "PermissionError"
         assert results["ok"] == CallResult(True, 3)

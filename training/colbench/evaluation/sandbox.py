@@ -283,6 +283,7 @@ class Sandbox:
         self._workers: set[_WorkerProcess] = set()
         self._lock = threading.Lock()
         self._closed = False
+        self._starting = 0
         self._executor: ThreadPoolExecutor | None = None
         self._finalizer = weakref.finalize(self, _kill_workers, self._workers, self._workroot)
         try:
@@ -380,6 +381,7 @@ class Sandbox:
             try:
                 worker = self._idle.get(timeout=0.5)
             except queue.Empty:
+                self._replenish()  # heals a pool that lost workers it could not replace
                 continue
             if worker.process.poll() is None:
                 return worker
@@ -387,10 +389,18 @@ class Sandbox:
             self._replenish()
 
     def _replenish(self) -> None:
-        with self._lock:
-            if self._closed or len(self._workers) >= self._size:
-                return
-        self._idle.put(self._start_worker())
+        """Start workers until the pool is full again (each slot is reserved under the lock)."""
+        while True:
+            with self._lock:
+                if self._closed or len(self._workers) + self._starting >= self._size:
+                    return
+                self._starting += 1
+            try:
+                worker = self._start_worker()
+            finally:
+                with self._lock:
+                    self._starting -= 1
+            self._idle.put(worker)
 
     def close(self) -> None:
         """Stop every worker and everything running under them. Idempotent."""

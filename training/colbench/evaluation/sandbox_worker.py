@@ -339,6 +339,12 @@ def _make_audit_hook(workdir: str):
         full = normpath(join(workdir, fsdecode(path)))
         return full == workdir or full.startswith(prefix)
 
+    def other_process(path: Any) -> bool:
+        full = normpath(join(workdir, fsdecode(path)))
+        return full.startswith("/proc/") and not full.startswith(
+            ("/proc/self/", "/proc/thread-self/")
+        )
+
     def hook(event: str, args: tuple) -> None:
         reason = _BLOCKED_EVENTS.get(event)
         if reason is not None:
@@ -355,6 +361,8 @@ def _make_audit_hook(workdir: str):
             )
             if writing and path is not None and not inside(path):
                 raise PermissionError(f"writing outside the working directory: {path!r}")
+            if isinstance(path, (str, bytes)) and other_process(path):
+                raise PermissionError("reading other processes' /proc entries is refused")
         elif event in _PATH_EVENTS:
             targets = (args[0],) if event != "os.rename" else (args[0], args[1])
             if not all(inside(target) for target in targets):
