@@ -1315,6 +1315,758 @@ PAGES: list[dict[str, Any]] = [
         ],
         "footer": ("simple", "Trattoria Nonna - 21 Via Roma Street - Closed Mondays"),
     },
+    {
+        "id": "fe-train-016",
+        "request": "I teach an evening course at the university and want a page for my students.",
+        "brand": "DATA 210",
+        "palette": Palette(
+            page="bg-gray-50 text-gray-800",
+            nav="bg-blue-900 text-blue-100",
+            accent="bg-blue-900 text-white",
+            heading="text-blue-900",
+            muted="text-gray-600",
+            card="bg-white",
+            footer="bg-gray-200 text-gray-600",
+        ),
+        "nav": (
+            "sidebar",
+            ["Overview", "Schedule", "Assignments", "Office hours", "Resources"],
+            None,
+        ),
+        "hero": {
+            "kind": "large_text",
+            "size": "text-4xl",
+            "heading": "Introduction to Data Analysis",
+            "text": "Tuesdays 6-9 pm, Hall B 104. Bring a laptop with Python installed.",
+        },
+        "sections": [
+            (
+                "table",
+                {
+                    "heading": "Schedule",
+                    "width": "max-w-4xl",
+                    "columns": ["Week", "Topic", "Due"],
+                    "rows": [
+                        ["1", "Spreadsheets to DataFrames", "-"],
+                        ["2", "Cleaning messy data", "Lab 1"],
+                        ["3", "Summaries and plots", "Lab 2"],
+                        ["4", "Sampling and uncertainty", "Quiz 1"],
+                        ["5", "Linear regression", "Project proposal"],
+                    ],
+                },
+            ),
+            (
+                "faq",
+                {
+                    "heading": "Course policies",
+                    "items": [
+                        ("Late work", "Two free late days for the term, no questions asked."),
+                        ("Collaboration", "Discuss freely, write your own code."),
+                    ],
+                },
+            ),
+        ],
+        "footer": ("simple", "Dr. R. Alvarez - Department of Statistics"),
+    },
+    {
+        "id": "fe-train-017",
+        "request": (
+            "I need an internal dashboard page for my online shop that shows how sales are going."
+        ),
+        "brand": "ShopAdmin",
+        "palette": Palette(
+            page="bg-gray-100 text-gray-800",
+            nav="bg-gray-800 text-gray-200",
+            accent="bg-indigo-500 text-white",
+            heading="text-gray-800",
+            muted="text-gray-500",
+            card="bg-white shadow",
+            footer="bg-gray-100 text-gray-400",
+        ),
+        "nav": ("sidebar", ["Dashboard", "Orders", "Products", "Customers", "Settings"], None),
+        "hero": None,
+        "sections": [
+            (
+                "features",
+                {
+                    "heading": "This week",
+                    "cols": 4,
+                    "icon": False,
+                    "align": "text-left",
+                    "items": [
+                        ("$12,480", "Revenue, up 8%"),
+                        ("312", "Orders"),
+                        ("2.4%", "Conversion rate"),
+                        ("18", "Refunds"),
+                    ],
+                },
+            ),
+            (
+                "table",
+                {
+                    "heading": "Recent orders",
+                    "width": "max-w-6xl",
+                    "columns": ["Order", "Customer", "Total", "Status"],
+                    "rows": [
+                        ["#1042", "Amira K.", "$84.00", "Shipped"],
+                        ["#1041", "Jonas P.", "$19.50", "Processing"],
+                        ["#1040", "Chen L.", "$240.00", "Shipped"],
+                        ["#1039", "Maria G.", "$62.25", "Refunded"],
+                        ["#1038", "Tom B.", "$31.00", "Delivered"],
+                    ],
+                },
+            ),
+        ],
+        "footer": ("none", ""),
+    },
+    {
+        "id": "fe-train-018",
+        "request": (
+            "I run a small travel agency and want a homepage that makes people dream of a trip."
+        ),
+        "brand": "Far & Away",
+        "palette": Palette(
+            page="bg-blue-50 text-blue-900",
+            nav="bg-blue-50 text-blue-900",
+            accent="bg-yellow-400 text-blue-900",
+            heading="text-blue-900",
+            muted="text-blue-700",
+            card="bg-white",
+            footer="bg-blue-900 text-yellow-300",
+        ),
+        "nav": ("bar", ["Destinations", "Tours", "Stories", "Contact"], "Plan my trip"),
+        "hero": {
+            "kind": "block",
+            "size": "text-6xl",
+            "heading": "Go somewhere that changes you",
+            "text": "Small-group journeys to places most tourists never see.",
+        },
+        "sections": [
+            (
+                "cards",
+                {
+                    "heading": "Popular this season",
+                    "cols": 3,
+                    "align": "text-center",
+                    "items": [
+                        ("Lofoten, Norway", "8 days - northern lights", "from $2,900"),
+                        ("Oaxaca, Mexico", "10 days - food and markets", "from $1,850"),
+                        ("Hokkaido, Japan", "12 days - hot springs", "from $3,400"),
+                    ],
+                },
+            ),
+            (
+                "testimonial",
+                {
+                    "quote": (
+                        "Every detail was taken care of. We just had to show up and look around."
+                    ),
+                    "author": "Daniel and Rosa, Lofoten 2023",
+                    "photo": True,
+                },
+            ),
+        ],
+        "footer": ("simple", "Far & Away Travel - ABTA P1234"),
+    },
+    {
+        "id": "fe-train-019",
+        "request": "I'm a freelance developer and want an online resume I can send to clients.",
+        "brand": "Sam Park",
+        "font": "font-mono",
+        "palette": Palette(
+            page="bg-white text-gray-800",
+            nav="bg-gray-100 text-gray-900",
+            accent="bg-green-600 text-white",
+            heading="text-gray-900",
+            muted="text-gray-600",
+            card="bg-gray-100",
+            footer="bg-white text-gray-400",
+        ),
+        "nav": ("sidebar", ["About", "Experience", "Skills", "Contact"], None),
+        "hero": {
+            "kind": "split",
+            "image_side": "left",
+            "size": "text-4xl",
+            "heading": "Sam Park - backend developer",
+            "text": "Ten years of Python and Go. I build APIs that stay up and code that the next "
+            "person can read.",
+            "cta": "Download CV",
+        },
+        "sections": [
+            (
+                "steps",
+                {
+                    "heading": "Experience",
+                    "vertical": True,
+                    "items": [
+                        ("2021 - now: Freelance", "APIs and data pipelines for six startups."),
+                        (
+                            "2017 - 2021: Lead engineer, Parcelly",
+                            "Scaled tracking to 2M parcels a day.",
+                        ),
+                        ("2014 - 2017: Developer, CityBank", "Payments and reporting services."),
+                    ],
+                },
+            ),
+            (
+                "features",
+                {
+                    "heading": "Skills",
+                    "cols": 3,
+                    "icon": False,
+                    "align": "text-left",
+                    "items": [
+                        ("Python", "Django, FastAPI, pandas"),
+                        ("Go", "gRPC, high-throughput services"),
+                        ("Ops", "Postgres, Kubernetes, Terraform"),
+                    ],
+                },
+            ),
+        ],
+        "footer": ("simple", "sam@park.dev - github.com/sampark"),
+    },
+    {
+        "id": "fe-train-020",
+        "request": "We're organising a tech conference and need a website for it.",
+        "brand": "DevSummit 2025",
+        "palette": Palette(
+            page="bg-indigo-900 text-indigo-100",
+            nav="bg-indigo-700 text-white",
+            accent="bg-pink-500 text-white",
+            heading="text-white",
+            muted="text-indigo-300",
+            card="bg-indigo-800",
+            footer="bg-indigo-900 text-indigo-300 border-t border-indigo-700",
+        ),
+        "nav": ("pill", ["Speakers", "Schedule", "Venue"], "Get tickets"),
+        "hero": {
+            "kind": "centered",
+            "size": "text-7xl",
+            "heading": "DevSummit 2025",
+            "text": "May 14-15, Amsterdam. Two days, forty talks, one very long coffee break.",
+            "cta": "Get tickets",
+        },
+        "sections": [
+            (
+                "team",
+                {
+                    "heading": "Speakers",
+                    "cols": 4,
+                    "people": [
+                        ("Grace Liu", "Staff engineer, Stripe"),
+                        ("Omar Haddad", "Creator of Tinyqueue"),
+                        ("Eva Novak", "Security researcher"),
+                        ("Kenji Sato", "Rust core team"),
+                    ],
+                },
+            ),
+            (
+                "table",
+                {
+                    "heading": "Day one",
+                    "columns": ["Time", "Talk", "Room"],
+                    "rows": [
+                        ["09:00", "Opening keynote", "Main hall"],
+                        ["10:30", "Queues without tears", "Room A"],
+                        ["13:00", "Rust in production", "Room B"],
+                        ["16:00", "Breaking things on purpose", "Main hall"],
+                    ],
+                },
+            ),
+        ],
+        "footer": ("simple", "DevSummit - hello@devsummit.example"),
+    },
+    {
+        "id": "fe-train-021",
+        "request": "I run a summer camp for kids and parents need a website to learn about it.",
+        "brand": "Camp Sunny Pines",
+        "palette": Palette(
+            page="bg-yellow-100 text-gray-800",
+            nav="bg-green-500 text-white",
+            accent="bg-red-400 text-white",
+            heading="text-green-700",
+            muted="text-gray-700",
+            card="bg-white border-4 border-yellow-300",
+            footer="bg-green-600 text-white",
+        ),
+        "nav": ("split", ["Activities", "Dates", "Parents"], "Enrol now"),
+        "hero": {
+            "kind": "centered",
+            "size": "text-6xl",
+            "heading": "The best summer ever starts here!",
+            "text": "Day and overnight camps for ages 6 to 14, by the lake.",
+            "cta": "See summer dates",
+        },
+        "sections": [
+            (
+                "features",
+                {
+                    "heading": "What we do all day",
+                    "cols": 3,
+                    "items": [
+                        ("Canoeing", "Lessons on calm water with certified guards."),
+                        ("Arts and crafts", "Tie-dye, pottery and a giant mural."),
+                        ("Campfires", "Songs, stories and far too many marshmallows."),
+                    ],
+                },
+            ),
+            (
+                "faq",
+                {
+                    "heading": "Parents ask",
+                    "items": [
+                        ("What should my child bring?", "Swimsuit, hat, water bottle and a smile."),
+                        ("Are meals included?", "Yes, lunch and two snacks every day."),
+                        ("Is there a bus?", "Pick-up from three points in town."),
+                    ],
+                },
+            ),
+        ],
+        "footer": ("simple", "Camp Sunny Pines - Lake Road - Summer 2025"),
+    },
+    {
+        "id": "fe-train-022",
+        "request": "I'm a partner at a small law firm. We need a professional website.",
+        "brand": "Whitmore & Hale",
+        "font": "font-serif",
+        "palette": Palette(
+            page="bg-white text-gray-800",
+            nav="bg-gray-900 text-gray-100",
+            accent="bg-yellow-600 text-white",
+            heading="text-gray-900",
+            muted="text-gray-600",
+            card="bg-gray-50 border-l-4 border-yellow-600",
+            footer="bg-gray-900 text-gray-400",
+        ),
+        "nav": ("bar", ["Practice areas", "Attorneys", "Insights", "Contact"], None),
+        "hero": {
+            "kind": "large_text",
+            "size": "text-6xl",
+            "heading": "Counsel you can rely on when it matters most",
+            "text": "Business, property and family law since 1987.",
+            "cta": "Schedule a consultation",
+        },
+        "sections": [
+            (
+                "features",
+                {
+                    "heading": "Practice areas",
+                    "cols": 2,
+                    "icon": False,
+                    "align": "text-left",
+                    "items": [
+                        ("Business law", "Formation, contracts, disputes and sales."),
+                        ("Real estate", "Purchases, leases and zoning."),
+                        ("Family law", "Divorce, custody and mediation."),
+                        ("Estate planning", "Wills, trusts and probate."),
+                    ],
+                },
+            ),
+            (
+                "contact",
+                {
+                    "heading": "Contact us",
+                    "fields": ["Full name", "Email", "Phone", "Tell us briefly about your matter"],
+                    "submit": "Request consultation",
+                    "aside": ["500 Main Street, Suite 300", "(555) 201-7700", "Mon-Fri 8:30-6:00"],
+                },
+            ),
+        ],
+        "footer": ("simple", "Whitmore & Hale LLP. Attorney advertising."),
+    },
+    {
+        "id": "fe-train-023",
+        "request": "I own a flower shop and want a pretty website to show our bouquets.",
+        "brand": "Petal & Stem",
+        "palette": Palette(
+            page="bg-white text-gray-700",
+            nav="bg-white text-pink-600",
+            accent="bg-green-600 text-white",
+            heading="text-pink-600",
+            muted="text-gray-500",
+            card="bg-pink-50",
+            footer="bg-pink-600 text-pink-50",
+        ),
+        "nav": ("minimal", [], "Order flowers"),
+        "hero": {
+            "kind": "split",
+            "image_side": "left",
+            "size": "text-5xl",
+            "heading": "Fresh flowers, delivered today",
+            "text": "Order before noon for same-day delivery anywhere in the city.",
+            "cta": "Shop bouquets",
+        },
+        "sections": [
+            (
+                "gallery",
+                {
+                    "heading": "This week's bouquets",
+                    "cols": 4,
+                    "count": 8,
+                    "size": (300, 380),
+                    "align": "text-center",
+                },
+            ),
+            (
+                "testimonial",
+                {
+                    "quote": "My mother cried happy tears. The roses lasted two whole weeks.",
+                    "author": "Priya S.",
+                    "band": "bg-pink-50",
+                },
+            ),
+        ],
+        "footer": ("simple", "Petal & Stem - 3 Garden Row - 9am to 6pm"),
+    },
+    {
+        "id": "fe-train-024",
+        "request": (
+            "I made a habit-tracking app and need a landing page to get people to download it."
+        ),
+        "brand": "Streaky",
+        "palette": Palette(
+            page="bg-white text-gray-700",
+            nav="bg-white text-purple-700",
+            accent="bg-purple-600 text-white",
+            heading="text-purple-900",
+            muted="text-gray-500",
+            card="bg-purple-50",
+            footer="bg-purple-900 text-purple-200",
+        ),
+        "nav": ("bar", ["Features", "Reviews", "FAQ"], "Download"),
+        "hero": {
+            "kind": "split",
+            "image_side": "right",
+            "size": "text-6xl",
+            "heading": "Small habits. Big streaks.",
+            "text": "Track up to five habits with one tap a day. No account, no ads.",
+            "cta": "Get it free",
+        },
+        "sections": [
+            (
+                "steps",
+                {
+                    "heading": "Three taps to start",
+                    "band": "bg-purple-50",
+                    "items": [
+                        ("Pick a habit", "Read, stretch, drink water..."),
+                        ("Tap daily", "One tap marks the day done."),
+                        ("Keep the streak", "Gentle reminders, never nagging."),
+                    ],
+                },
+            ),
+            (
+                "features",
+                {
+                    "heading": "Why people love it",
+                    "cols": 2,
+                    "items": [
+                        ("Widgets", "See your streaks on the home screen."),
+                        ("Private", "Your data stays on your phone."),
+                    ],
+                },
+            ),
+        ],
+        "footer": ("simple", "Streaky for iOS and Android"),
+    },
+    {
+        "id": "fe-train-025",
+        "request": (
+            "I own a car repair garage and want a website that shows what we do and our prices."
+        ),
+        "brand": "TORQUE AUTO",
+        "palette": Palette(
+            page="bg-gray-800 text-gray-100",
+            nav="bg-red-700 text-white",
+            accent="bg-red-600 text-white",
+            heading="text-white",
+            muted="text-gray-400",
+            card="bg-gray-700",
+            footer="bg-gray-900 text-gray-500",
+        ),
+        "nav": ("bar", ["Services", "Prices", "Book"], "Book a service"),
+        "hero": {
+            "kind": "banner",
+            "size": "text-5xl",
+            "heading": "Honest repairs. Fair prices.",
+            "text": "All makes and models. Free check before any work starts.",
+        },
+        "sections": [
+            (
+                "stats",
+                {
+                    "items": [
+                        ("25", "Years"),
+                        ("4", "Bays"),
+                        ("9,000+", "Cars fixed"),
+                        ("12 mo", "Warranty"),
+                    ]
+                },
+            ),
+            (
+                "menu",
+                {
+                    "heading": "Prices",
+                    "items": [
+                        ("Oil change", "Up to 5 litres, filter included", "$59"),
+                        ("Brake pads", "Per axle, parts and labour", "$149"),
+                        ("Annual service", "40-point inspection", "$199"),
+                        ("Diagnostics", "Engine light check", "$45"),
+                    ],
+                },
+            ),
+        ],
+        "footer": ("simple", "Torque Auto - Unit 7, Riverside Industrial Estate"),
+    },
+    {
+        "id": "fe-train-026",
+        "request": (
+            "I manage our town's farmers market and want a website for shoppers and vendors."
+        ),
+        "brand": "Saturday Market",
+        "palette": Palette(
+            page="bg-green-50 text-gray-800",
+            nav="bg-green-700 text-yellow-100",
+            accent="bg-yellow-500 text-gray-900",
+            heading="text-green-800",
+            muted="text-gray-600",
+            card="bg-white",
+            footer="bg-yellow-500 text-gray-900",
+        ),
+        "nav": ("centered", ["Vendors", "Map", "Recipes", "Become a vendor"], None),
+        "hero": {
+            "kind": "banner",
+            "size": "text-5xl",
+            "heading": "Every Saturday, 8 am to 1 pm, in the town square",
+            "text": "Forty local farmers, bakers and makers. Rain or shine.",
+        },
+        "sections": [
+            (
+                "table",
+                {
+                    "heading": "Who's here this week",
+                    "columns": ["Stall", "Vendor", "Selling"],
+                    "rows": [
+                        ["1", "Hillside Farm", "Eggs, chicken"],
+                        ["2", "Blue Gate Orchard", "Apples, cider"],
+                        ["5", "Wildflower Honey", "Honey, beeswax"],
+                        ["8", "Rye & Sons", "Bread, pastries"],
+                    ],
+                },
+            ),
+            ("gallery", {"heading": "", "cols": 3, "count": 3, "size": (400, 260)}),
+        ],
+        "footer": ("simple", "Saturday Market - Town Square - Run by volunteers"),
+    },
+    {
+        "id": "fe-train-027",
+        "request": "I'm selling an online course about photography and need a page to sell it.",
+        "brand": "Shoot Better",
+        "palette": Palette(
+            page="bg-white text-gray-800",
+            nav="bg-white text-gray-900 border-b",
+            accent="bg-red-500 text-white",
+            heading="text-gray-900",
+            muted="text-gray-500",
+            card="bg-gray-50",
+            footer="bg-gray-100 text-gray-500",
+        ),
+        "nav": ("bar", ["Curriculum", "Instructor", "FAQ"], "Enrol"),
+        "hero": {
+            "kind": "split",
+            "image_side": "right",
+            "size": "text-5xl",
+            "heading": "Take photos you're proud of in 30 days",
+            "text": "A video course for people with any camera, even a phone.",
+            "cta": "Enrol for $79",
+        },
+        "sections": [
+            (
+                "steps",
+                {
+                    "heading": "Curriculum",
+                    "vertical": True,
+                    "items": [
+                        ("Light", "Find good light anywhere, any time of day."),
+                        ("Composition", "Simple rules and when to break them."),
+                        ("People", "Portraits that look like the person."),
+                        ("Editing", "A five-minute edit for every photo."),
+                    ],
+                },
+            ),
+            (
+                "pricing",
+                {
+                    "heading": "One price, lifetime access",
+                    "highlight": 0,
+                    "width": "max-w-md",
+                    "plans": [("Full course", "$79", ["32 lessons", "Assignments", "Community"])],
+                },
+            ),
+        ],
+        "footer": ("simple", "Shoot Better - a course by Lena Moss"),
+    },
+    {
+        "id": "fe-train-028",
+        "request": "I own a hair salon and want an elegant website with our services and stylists.",
+        "brand": "MAISON BLANC",
+        "palette": Palette(
+            page="bg-white text-black",
+            nav="bg-white text-black border-b border-black",
+            accent="bg-black text-white",
+            heading="text-black",
+            muted="text-gray-500",
+            card="bg-white",
+            footer="bg-black text-white",
+        ),
+        "nav": ("split", ["Services", "Stylists", "Book"], "Book"),
+        "hero": {
+            "kind": "banner",
+            "size": "text-6xl",
+            "heading": "Hair, quietly perfected.",
+            "text": "By appointment, Tuesday to Saturday.",
+        },
+        "sections": [
+            (
+                "menu",
+                {
+                    "heading": "Services",
+                    "cols": 1,
+                    "width": "max-w-2xl",
+                    "items": [
+                        ("Cut and finish", "Consultation, wash, cut, style", "from $85"),
+                        ("Colour", "Single process", "from $120"),
+                        ("Balayage", "Hand-painted highlights", "from $220"),
+                        ("Blow-dry", "Wash and style", "$55"),
+                    ],
+                },
+            ),
+            (
+                "team",
+                {
+                    "heading": "Stylists",
+                    "cols": 3,
+                    "shape": "rounded-none",
+                    "people": [
+                        ("Camille", "Creative director"),
+                        ("Idris", "Colour specialist"),
+                        ("Hana", "Senior stylist"),
+                    ],
+                },
+            ),
+        ],
+        "footer": ("simple", "Maison Blanc - 41 Rue Street - 555 0199"),
+    },
+    {
+        "id": "fe-train-029",
+        "request": "I'm part of a hiking club and want a website for our upcoming trips.",
+        "brand": "Ridge Walkers",
+        "palette": Palette(
+            page="bg-green-900 text-green-50",
+            nav="bg-green-900 text-green-100",
+            accent="bg-yellow-500 text-green-900",
+            heading="text-yellow-400",
+            muted="text-green-200",
+            card="bg-green-800",
+            footer="bg-black text-green-300",
+        ),
+        "nav": ("bar", ["Trips", "Join", "Gear list"], None),
+        "hero": {
+            "kind": "banner",
+            "size": "text-6xl",
+            "heading": "Up early. Up high.",
+            "text": "A friendly club for hill walkers of every pace.",
+            "cta": "Come on a walk",
+        },
+        "sections": [
+            (
+                "steps",
+                {
+                    "heading": "Upcoming trips",
+                    "vertical": True,
+                    "items": [
+                        (
+                            "12 Apr - Helvellyn via Striding Edge",
+                            "Hard - 14 km - 950 m of climbing",
+                        ),
+                        ("26 Apr - Catbells loop", "Easy - 6 km - good for first-timers"),
+                        ("10 May - Scafell Pike", "Hard - 15 km - leaves at 6 am"),
+                    ],
+                },
+            ),
+            (
+                "newsletter",
+                {
+                    "heading": "Get the trip list",
+                    "text": "One email a month with the next walks.",
+                    "label": "Join",
+                },
+            ),
+        ],
+        "footer": ("simple", "Ridge Walkers - since 1994"),
+    },
+    {
+        "id": "fe-train-030",
+        "request": "I curate a small art gallery and want a page for our current exhibition.",
+        "brand": "Gallery Nine",
+        "palette": Palette(
+            page="bg-gray-50 text-gray-900",
+            nav="bg-gray-50 text-gray-900",
+            accent="bg-gray-900 text-white",
+            heading="text-gray-900",
+            muted="text-gray-500",
+            card="bg-white",
+            footer="bg-gray-50 text-gray-400 border-t",
+        ),
+        "nav": ("minimal", [], "Visit"),
+        "hero": {
+            "kind": "large_text",
+            "size": "text-8xl",
+            "heading": "Tide Lines",
+            "text": "New paintings by Ines Moreau. 3 March - 28 April.",
+        },
+        "sections": [
+            (
+                "gallery",
+                {
+                    "heading": "",
+                    "cols": 2,
+                    "count": 4,
+                    "size": (700, 500),
+                    "rounded": "",
+                    "gap": "gap-12",
+                },
+            ),
+            (
+                "menu",
+                {
+                    "heading": "List of works",
+                    "cols": 1,
+                    "width": "max-w-2xl",
+                    "align": "text-left",
+                    "items": [
+                        ("Low water, January", "Oil on linen, 120 x 90 cm", "$6,400"),
+                        ("Kelp and rope", "Oil on linen, 60 x 60 cm", "$3,100"),
+                        ("After the storm", "Oil on board, 40 x 30 cm", "Sold"),
+                        ("Glass, salt, light", "Oil on linen, 150 x 110 cm", "$8,900"),
+                    ],
+                },
+            ),
+            (
+                "about",
+                {
+                    "heading": "About the work",
+                    "image": False,
+                    "paragraphs": [
+                        "Moreau walked the same beach every morning for a year and painted what "
+                        "the sea left behind.",
+                        "Free entry. Wednesday to Sunday, 11 am to 6 pm.",
+                    ],
+                },
+            ),
+        ],
+        "footer": ("simple", "Gallery Nine - 9 Canal Street"),
+    },
 ]
 
 if __name__ == "__main__":
