@@ -58,19 +58,18 @@ def test_sampled_logprobs_are_the_raw_model_log_probs_of_the_sampled_tokens(loca
     assert completion.token_logprobs == pytest.approx(expected, abs=1e-4)
 
 
-def test_score_equals_the_log_probs_of_a_sampled_text(local_llm, prompt):
+def test_score_ids_of_sampled_tokens_equal_their_sampled_logprobs(local_llm, prompt):
     completion = local_llm.generate([prompt], SamplingParams(max_tokens=10, seed=1))[0][0]
-    scored = local_llm.score(prompt, completion.text)
-    expected = local_llm.generate([prompt], SamplingParams(max_tokens=10, seed=1))[0][0]
-    assert len(scored) > 0
-    # the text may re-tokenize differently; where the tokens agree, so must the numbers
-    retokenized = local_llm.encode(prompt + completion.text)[-len(scored) :]
-    agree = [i for i, t in enumerate(retokenized) if i < len(expected.token_ids)]
-    agree = [i for i in agree if retokenized[: i + 1] == expected.token_ids[: i + 1]]
-    assert agree, "no common token prefix"
-    assert [scored[i] for i in agree] == pytest.approx(
-        [expected.token_logprobs[i] for i in agree], abs=1e-4
-    )
+    scored = local_llm.score_ids(local_llm.encode(prompt), completion.token_ids)
+    assert scored == pytest.approx(completion.token_logprobs, abs=1e-4)
+
+
+def test_score_of_text_equals_score_ids_of_its_tokens(local_llm, prompt):
+    continuation = "def sum_even(values):\n    return 0"
+    ids = local_llm.encode(prompt + continuation)
+    start = len(local_llm.encode(prompt))
+    assert local_llm.encode(prompt) == ids[:start]  # the chat prompt ends on a token boundary
+    assert local_llm.score(prompt, continuation) == local_llm.score_ids(ids[:start], ids[start:])
 
 
 def test_same_seed_gives_same_samples_and_other_seeds_differ(local_llm, prompt):

@@ -210,8 +210,17 @@ class LocalLLM(LLM):
         """
         full = self.encode(prompt + continuation)
         start = continuation_start(self.encode(prompt), full)
-        if start == len(full):
+        return self.score_ids(full[:start], full[start:], adapter=adapter)
+
+    def score_ids(
+        self, prompt_ids: list[int], continuation_ids: list[int], *, adapter: str | None = None
+    ) -> list[float]:
+        """Per-token log-probs of ``continuation_ids`` after ``prompt_ids`` (no tokenization)."""
+        if not continuation_ids:
             return []
+        if not prompt_ids:
+            raise LLMError("cannot score without at least one prompt token")
+        full = list(prompt_ids) + list(continuation_ids)
         if len(full) > self.context_length:
             raise ContextLengthExceeded(
                 f"prompt + continuation is {len(full)} tokens; the context window is "
@@ -220,6 +229,7 @@ class LocalLLM(LLM):
         ids = torch.tensor([full], device=self.device)
         with self._using(adapter) as entry, self._model_lock, torch.inference_mode():
             logits = self._model(input_ids=ids, **self._adapter_kwargs(entry, 1)).logits[0]
+        start = len(prompt_ids)
         logprobs = torch.log_softmax(logits[start - 1 : -1].float(), dim=-1)
         targets = ids[0, start:].unsqueeze(-1)
         return logprobs.gather(-1, targets).squeeze(-1).tolist()
