@@ -59,6 +59,11 @@ CHROMIUM_ARGS: tuple[str, ...] = (
     "--no-first-run",
     "--disable-component-update",
     "--disable-sync",
+    # Belt and braces behind the request router: what Playwright's routing never sees
+    # (WebSockets, <link rel=preconnect>, DNS prefetch) cannot resolve a name or reach an IP.
+    # Routed requests are answered inside the browser before either applies.
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--proxy-server=http://127.0.0.1:9",
 )
 
 _HEIGHT_JS = (
