@@ -2067,6 +2067,558 @@ PAGES: list[dict[str, Any]] = [
         ],
         "footer": ("simple", "Gallery Nine - 9 Canal Street"),
     },
+    {
+        "id": "fe-test-001",
+        "request": "I run a dog grooming salon and want a website where owners can see our prices.",
+        "brand": "Fluff & Buff",
+        "palette": Palette(
+            page="bg-white text-gray-800",
+            nav="bg-pink-400 text-white",
+            accent="bg-blue-500 text-white",
+            heading="text-blue-900",
+            muted="text-gray-600",
+            card="bg-blue-50",
+            footer="bg-blue-900 text-blue-100",
+        ),
+        "nav": ("bar", ["Services", "Prices", "Gallery", "Book"], "Book a groom"),
+        "hero": {
+            "kind": "split",
+            "image_side": "left",
+            "size": "text-5xl",
+            "heading": "Happy dogs leave here looking fabulous",
+            "text": "Calm, cage-free grooming by certified groomers. Cats welcome on Mondays.",
+            "cta": "Book a groom",
+        },
+        "sections": [
+            (
+                "pricing",
+                {
+                    "heading": "Grooming packages",
+                    "highlight": 1,
+                    "plans": [
+                        ("Bath & brush", "$35", ["Shampoo and blow-dry", "Nail trim"]),
+                        ("Full groom", "$65", ["Everything in bath", "Haircut and styling"]),
+                        ("Spa day", "$90", ["Full groom", "Teeth and paw balm"]),
+                    ],
+                },
+            ),
+            (
+                "gallery",
+                {
+                    "heading": "Recent clients",
+                    "cols": 4,
+                    "count": 4,
+                    "size": (300, 300),
+                    "align": "text-center",
+                },
+            ),
+        ],
+        "footer": (
+            "columns",
+            "Grooming with patience since 2012.",
+            {
+                "Visit": ["22 Bark Street", "Tue-Sat 8am-5pm"],
+                "Contact": ["(555) 014-3380", "hello@fluffandbuff.example"],
+            },
+        ),
+    },
+    {
+        "id": "fe-test-002",
+        "request": "I opened a tea house and want a calm website that shows our teas.",
+        "brand": "Quiet Leaf",
+        "font": "font-serif",
+        "palette": Palette(
+            page="bg-green-100 text-gray-800",
+            nav="bg-green-100 text-green-900",
+            accent="bg-green-800 text-white",
+            heading="text-green-900",
+            muted="text-gray-600",
+            card="bg-white",
+            footer="bg-green-900 text-green-100",
+        ),
+        "nav": ("centered", ["Teas", "Tea room", "Workshops"], None),
+        "hero": None,
+        "sections": [
+            (
+                "about",
+                {
+                    "heading": "A pause in the middle of the day",
+                    "image_side": "left",
+                    "paragraphs": [
+                        "We brew loose-leaf teas from small gardens in Japan, Taiwan and Yunnan.",
+                        "Sit as long as you like. The second and third steeps are free.",
+                    ],
+                },
+            ),
+            (
+                "menu",
+                {
+                    "heading": "Today's teas",
+                    "items": [
+                        ("Sencha Asatsuyu", "Green, Kagoshima, sweet and grassy", "$6"),
+                        ("Dong Ding oolong", "Roasted, Taiwan", "$7"),
+                        ("Yunnan gold", "Black tea, malty and honeyed", "$6"),
+                        ("Aged white peony", "White tea, 2016 harvest", "$8"),
+                    ],
+                    "band": "bg-white",
+                },
+            ),
+            (
+                "testimonial",
+                {
+                    "quote": "The quietest hour of my week, and the best oolong I've had outside "
+                    "Taipei.",
+                    "author": "Mei, regular",
+                },
+            ),
+        ],
+        "footer": ("simple", "Quiet Leaf Tea House - 5 Lantern Alley - 10am to 7pm"),
+    },
+    {
+        "id": "fe-test-003",
+        "request": (
+            "I'm a private chef and I want a site that shows off my food and lets people enquire."
+        ),
+        "brand": "Chef Marco Bellini",
+        "palette": Palette(
+            page="bg-gray-900 text-gray-200",
+            nav="bg-gray-900 text-yellow-500",
+            accent="bg-yellow-500 text-gray-900",
+            heading="text-yellow-500",
+            muted="text-gray-400",
+            card="bg-gray-800",
+            footer="bg-black text-gray-500",
+        ),
+        "nav": ("minimal", [], "Enquire"),
+        "hero": {
+            "kind": "large_text",
+            "size": "text-7xl",
+            "heading": "Restaurant dinners, at your table.",
+            "text": "Seasonal tasting menus for 2 to 20 guests, cooked in your kitchen.",
+            "cta": "Plan a dinner",
+        },
+        "sections": [
+            (
+                "gallery",
+                {
+                    "heading": "Recent menus",
+                    "cols": 3,
+                    "count": 6,
+                    "size": (400, 400),
+                    "rounded": "rounded-none",
+                    "gap": "gap-4",
+                },
+            ),
+            (
+                "contact",
+                {
+                    "heading": "Enquire",
+                    "fields": [
+                        "Name",
+                        "Email",
+                        "Date",
+                        "Number of guests",
+                        "Anything we should know",
+                    ],
+                    "submit": "Send enquiry",
+                    "aside": [
+                        "Serving the Bay Area",
+                        "Menus from $120 per guest",
+                        "marco@bellini.example",
+                    ],
+                },
+            ),
+        ],
+        "footer": ("simple", "Marco Bellini Private Dining"),
+    },
+    {
+        "id": "fe-test-004",
+        "request": "I manage a coworking space and we need a website to get new members.",
+        "brand": "HIVE",
+        "palette": Palette(
+            page="bg-white text-gray-800",
+            nav="bg-yellow-300 text-gray-900",
+            accent="bg-gray-900 text-white",
+            heading="text-gray-900",
+            muted="text-gray-600",
+            card="bg-gray-100",
+            footer="bg-yellow-300 text-gray-900",
+        ),
+        "nav": ("pill", ["Spaces", "Membership", "Events"], "Book a tour"),
+        "hero": {
+            "kind": "block",
+            "size": "text-6xl",
+            "heading": "Work next to people who get things done",
+            "text": "Desks, private offices and meeting rooms in the old print works.",
+        },
+        "sections": [
+            (
+                "stats",
+                {
+                    "items": [("180", "Desks"), ("12", "Meeting rooms"), ("24/7", "Access")],
+                    "band": "bg-yellow-300 text-gray-900",
+                },
+            ),
+            (
+                "pricing",
+                {
+                    "heading": "Membership",
+                    "highlight": 2,
+                    "plans": [
+                        ("Day pass", "$25", ["Any open desk", "Coffee included"]),
+                        ("Flex", "$190/mo", ["10 days a month", "Meeting credits"]),
+                        ("Fixed desk", "$320/mo", ["Your own desk", "Locker and mail"]),
+                    ],
+                },
+            ),
+            (
+                "faq",
+                {
+                    "heading": "Good to know",
+                    "items": [
+                        ("Can I bring a dog?", "Yes, on the ground floor."),
+                        ("Is there parking?", "Bike storage inside, car park next door."),
+                    ],
+                },
+            ),
+        ],
+        "footer": ("simple", "HIVE Coworking - The Old Print Works"),
+    },
+    {
+        "id": "fe-test-005",
+        "request": "I write picture books for children and want an author website.",
+        "brand": "Lucy Marlow Books",
+        "palette": Palette(
+            page="bg-purple-50 text-purple-900",
+            nav="bg-purple-200 text-purple-900",
+            accent="bg-yellow-400 text-purple-900",
+            heading="text-purple-800",
+            muted="text-purple-700",
+            card="bg-white",
+            footer="bg-purple-800 text-purple-100",
+        ),
+        "nav": ("centered", ["Books", "School visits", "About Lucy"], None),
+        "hero": {
+            "kind": "split",
+            "image_side": "right",
+            "size": "text-5xl",
+            "heading": "Stories about brave little creatures",
+            "text": "Picture books for ages 3 to 7, read in over 20 languages.",
+            "cta": "See the books",
+        },
+        "sections": [
+            (
+                "cards",
+                {
+                    "heading": "The books",
+                    "cols": 3,
+                    "size": (300, 380),
+                    "align": "text-center",
+                    "items": [
+                        ("Pip the Puffin", "A puffin who is scared of the sea", "2019"),
+                        ("Moon Mouse", "A mouse who wants to visit the moon", "2021"),
+                        ("The Tiny Bear", "The smallest bear in the big woods", "2023"),
+                    ],
+                },
+            ),
+            (
+                "newsletter",
+                {
+                    "heading": "Colouring pages and news",
+                    "text": "Free printable activities with every new book.",
+                    "label": "Send them",
+                },
+            ),
+        ],
+        "footer": ("simple", "Lucy Marlow - illustrated by Ben Ade"),
+    },
+    {
+        "id": "fe-test-006",
+        "request": "I fix bikes out of a little workshop and want a website for it.",
+        "brand": "Spoke & Chain",
+        "palette": Palette(
+            page="bg-yellow-50 text-gray-900",
+            nav="bg-black text-yellow-400",
+            accent="bg-black text-yellow-400",
+            heading="text-black",
+            muted="text-gray-700",
+            card="bg-white border-2 border-black",
+            footer="bg-black text-yellow-400",
+        ),
+        "nav": ("split", ["Repairs", "Prices", "Find us"], "Book in"),
+        "hero": {
+            "kind": "banner",
+            "size": "text-6xl",
+            "heading": "Bring it in broken. Ride it home.",
+            "text": "Most repairs done while you have a coffee next door.",
+        },
+        "sections": [
+            (
+                "steps",
+                {
+                    "heading": "How it works",
+                    "items": [
+                        ("Drop off", "No appointment needed."),
+                        ("Check", "We call with a price."),
+                        ("Fix", "Usually the same day."),
+                        ("Ride", "Free re-check in 30 days."),
+                    ],
+                },
+            ),
+            (
+                "menu",
+                {
+                    "heading": "Prices",
+                    "items": [
+                        ("Puncture repair", "Tube or tubeless", "$15"),
+                        ("Gear tune", "Cables adjusted", "$30"),
+                        ("Brake bleed", "Hydraulic, per brake", "$40"),
+                        ("Full service", "Strip, clean, rebuild", "$120"),
+                    ],
+                    "band": "bg-white",
+                },
+            ),
+        ],
+        "footer": ("simple", "Spoke & Chain - Arch 14, Station Road"),
+    },
+    {
+        "id": "fe-test-007",
+        "request": "I run a small architecture studio and want a minimal site for our projects.",
+        "brand": "Studio Kettle",
+        "palette": Palette(
+            page="bg-white text-gray-900",
+            nav="bg-white text-gray-900 border-r",
+            accent="bg-gray-900 text-white",
+            heading="text-gray-900",
+            muted="text-gray-500",
+            card="bg-gray-50",
+            footer="bg-white text-gray-400",
+        ),
+        "nav": ("sidebar", ["Projects", "Studio", "Press", "Contact"], None),
+        "hero": None,
+        "sections": [
+            (
+                "gallery",
+                {
+                    "heading": "Selected projects",
+                    "cols": 2,
+                    "count": 6,
+                    "size": (600, 400),
+                    "rounded": "",
+                    "gap": "gap-4",
+                },
+            ),
+            (
+                "table",
+                {
+                    "heading": "All projects",
+                    "width": "max-w-4xl",
+                    "columns": ["Project", "Place", "Year"],
+                    "rows": [
+                        ["Larch House", "Lake District", "2024"],
+                        ["Hill Street Primary", "Bristol", "2022"],
+                        ["The Boat Store", "Whitstable", "2020"],
+                        ["Two Barns", "Somerset", "2018"],
+                    ],
+                },
+            ),
+            (
+                "about",
+                {
+                    "heading": "Studio",
+                    "image": False,
+                    "paragraphs": [
+                        "Studio Kettle designs homes, schools and small public buildings in timber "
+                        "and brick.",
+                        "Founded in 2011 by Ada Kettle and Jonas Ree. Eight people, one long "
+                        "table.",
+                    ],
+                },
+            ),
+        ],
+        "footer": ("none", ""),
+    },
+    {
+        "id": "fe-test-008",
+        "request": "We're organising a charity fun run and need a page where people can sign up.",
+        "brand": "Run for Kids",
+        "palette": Palette(
+            page="bg-white text-gray-800",
+            nav="bg-red-600 text-white",
+            accent="bg-red-600 text-white",
+            heading="text-red-700",
+            muted="text-gray-600",
+            card="bg-red-50",
+            footer="bg-gray-800 text-gray-300",
+        ),
+        "nav": ("bar", ["The route", "Fundraising", "Sign up"], None),
+        "hero": {
+            "kind": "centered",
+            "size": "text-7xl",
+            "heading": "10K for Kids",
+            "text": "Sunday 21 September, Riverside Park. Run, jog or walk for the children's "
+            "hospital.",
+            "cta": "Sign up now",
+        },
+        "sections": [
+            (
+                "stats",
+                {
+                    "items": [
+                        ("10 km", "Route"),
+                        ("1,500", "Runners"),
+                        ("$92,000", "Raised last year"),
+                    ]
+                },
+            ),
+            (
+                "table",
+                {
+                    "heading": "On the day",
+                    "width": "max-w-3xl",
+                    "columns": ["Time", "What"],
+                    "rows": [
+                        ["08:00", "Race village opens"],
+                        ["09:30", "Warm-up with the fire brigade"],
+                        ["10:00", "10K start"],
+                        ["10:15", "Family 2K start"],
+                    ],
+                },
+            ),
+            (
+                "contact",
+                {
+                    "heading": "Sign up",
+                    "fields": ["Full name", "Email", "T-shirt size", "Distance (10K or 2K)"],
+                    "submit": "Register - $20",
+                    "band": "bg-red-50",
+                },
+            ),
+        ],
+        "footer": ("simple", "All profits go to St. Mary's Children's Hospital."),
+    },
+    {
+        "id": "fe-test-009",
+        "request": "I run a language school and want a website that helps us get new students.",
+        "brand": "Lingua Viva",
+        "palette": Palette(
+            page="bg-white text-gray-800",
+            nav="bg-blue-800 text-white",
+            accent="bg-yellow-400 text-blue-900",
+            heading="text-blue-800",
+            muted="text-gray-600",
+            card="bg-blue-50",
+            footer="bg-blue-800 text-blue-100",
+        ),
+        "nav": ("bar", ["Courses", "Teachers", "Prices", "Placement test"], "Free trial lesson"),
+        "hero": {
+            "kind": "split",
+            "image_side": "right",
+            "size": "text-5xl",
+            "heading": "Speak a new language by summer",
+            "text": "Small classes in Spanish, Italian, French and German with native teachers.",
+            "cta": "Take the placement test",
+        },
+        "sections": [
+            (
+                "features",
+                {
+                    "heading": "Courses",
+                    "cols": 4,
+                    "items": [
+                        ("Spanish", "A1 to C1"),
+                        ("Italian", "A1 to B2"),
+                        ("French", "A1 to C1"),
+                        ("German", "A1 to B2"),
+                    ],
+                },
+            ),
+            (
+                "team",
+                {
+                    "heading": "Our teachers",
+                    "cols": 4,
+                    "people": [
+                        ("Lucia", "Spanish"),
+                        ("Giulia", "Italian"),
+                        ("Amelie", "French"),
+                        ("Jonas", "German"),
+                    ],
+                },
+            ),
+            (
+                "pricing",
+                {
+                    "heading": "Prices",
+                    "highlight": 0,
+                    "width": "max-w-3xl",
+                    "plans": [
+                        ("Group", "$180", ["Per term", "8 students max"]),
+                        ("Private", "$45", ["Per hour", "Any time"]),
+                    ],
+                },
+            ),
+        ],
+        "footer": ("simple", "Lingua Viva Language School"),
+    },
+    {
+        "id": "fe-test-010",
+        "request": "I host a podcast and want a website where people can find the episodes.",
+        "brand": "Night Shift Radio",
+        "palette": Palette(
+            page="bg-black text-gray-100",
+            nav="bg-black text-green-400",
+            accent="bg-green-400 text-black",
+            heading="text-green-400",
+            muted="text-gray-400",
+            card="bg-gray-900",
+            footer="bg-gray-900 text-gray-500",
+        ),
+        "nav": ("minimal", [], "Subscribe"),
+        "hero": {
+            "kind": "split",
+            "image_side": "left",
+            "size": "text-6xl",
+            "heading": "Stories from people who work while you sleep",
+            "text": "A weekly podcast about nurses, bakers, pilots and everyone else on the night "
+            "shift.",
+            "cta": "Listen to the latest",
+        },
+        "sections": [
+            (
+                "articles",
+                {
+                    "heading": "Latest episodes",
+                    "items": [
+                        (
+                            "Ep. 48 - The 3 am baker",
+                            "March 12",
+                            "Mo has baked bread for the whole town every night for 30 years.",
+                        ),
+                        (
+                            "Ep. 47 - Air traffic",
+                            "March 5",
+                            "What it is like to land planes while everyone else is dreaming.",
+                        ),
+                        (
+                            "Ep. 46 - Night nurse",
+                            "February 26",
+                            "Twelve-hour shifts and the patients who stay with you.",
+                        ),
+                    ],
+                },
+            ),
+            (
+                "cta",
+                {
+                    "heading": "Never miss an episode",
+                    "text": "New episodes every Tuesday night.",
+                    "label": "Subscribe",
+                },
+            ),
+        ],
+        "footer": ("simple", "Night Shift Radio - hosted by Jess Ortiz"),
+    },
 ]
 
 if __name__ == "__main__":
