@@ -423,6 +423,18 @@ def test_a_killed_worker_is_replaced_transparently(sandbox):
     assert len(sandbox.worker_pids()) == 2
 
 
+def test_work_in_flight_on_a_killed_worker_is_retried(sandbox):
+    jobs = [("import time\ntime.sleep(0.2)\n", {"a": f"{i}"}) for i in range(6)]
+    killer = threading.Timer(0.3, lambda: os.kill(sandbox.worker_pids()[0], signal.SIGKILL))
+    killer.start()
+    try:
+        results = sandbox.run_many(jobs)
+    finally:
+        killer.join()
+    assert [r["a"] for r in results] == [CallResult(True, i) for i in range(6)]
+    assert len(sandbox.worker_pids()) == 2
+
+
 def test_concurrent_callers_share_the_pool(sandbox):
     jobs = [(HEALTHY_CODE, {"a": f"double({i})"}) for i in range(12)]
     results = sandbox.run_many(jobs)

@@ -25,6 +25,7 @@ import contextlib
 import functools
 import itertools
 import json
+import math
 import os
 import queue
 import select
@@ -52,6 +53,7 @@ __all__ = ["CallResult", "Sandbox", "SandboxError", "SandboxLimits", "extract_co
 WORKER_SCRIPT = Path(__file__).with_name("sandbox_worker.py")
 SANDBOX_ERROR = "SandboxError"
 _STARTUP_SECONDS = 20.0
+_MAX_BATCH = 8
 
 
 @dataclass(frozen=True)
@@ -190,7 +192,7 @@ class _WorkerProcess:
         except OSError as exc:
             raise _WorkerLost(f"cannot send to worker: {exc}") from exc
         reply = self._read(time.monotonic() + timeout)
-        if not isinstance(reply, dict) or not isinstance(reply.get("results"), list):
+        if not isinstance(reply, dict) or not isinstance(reply.get("batch"), list):
             raise _WorkerLost(f"malformed reply from worker: {reply!r:.200}")
         return reply
 
@@ -325,46 +327,55 @@ class Sandbox:
 
     def run_calls(self, code: str, calls: Mapping[str, str]) -> dict[str, CallResult]:
         """Execute ``code``, then evaluate each call expression; results keyed like ``calls``."""
-        if not isinstance(code, str):
-            raise TypeError(f"code must be a string, got {type(code).__name__}")
-        if not isinstance(calls, Mapping) or not all(
-            isinstance(name, str) and isinstance(call, str) for name, call in calls.items()
-        ):
-            raise TypeError("calls must map test names (str) to call expressions (str)")
-        if not calls:
-            return {}
-        names = list(calls)
-        request = {
-            "code": code,
-            "calls": [[name, calls[name]] for name in names],
-            "limits": asdict(self.limits),
-        }
-        timeout = self.limits.total_wall_seconds + self.limits.wall_seconds + 10.0
-        reply = None
-        for attempt in range(2):
-            worker = self._checkout()
-            try:
-                reply = worker.request(request, timeout)
-            except _WorkerLost as exc:
-                self._retire(worker)
-                failure = f"{SANDBOX_ERROR}: worker lost ({exc})"
-                self._replenish()
-                if attempt == 1:
-                    return {name: CallResult(False, None, failure, SANDBOX_ERROR) for name in names}
-                continue
-            self._idle.put(worker)
-            break
-        assert reply is not None
-        return {
-            name: _call_result(item) for name, item in zip(names, reply["results"], strict=True)
-        }
+        return self._run_batch([_checked_job(code, calls)])[0]
 
     def run_many(
         self, jobs: Iterable[tuple[str, Mapping[str, str]]]
     ) -> list[dict[str, CallResult]]:
-        """:meth:`run_calls` for many ``(code, calls)`` pairs, keeping every worker busy."""
+        """:meth:`run_calls` for many ``(code, calls)`` pairs, keeping every worker busy.
+
+        Jobs travel to the workers in small batches (each job still gets its own fresh
+        process), which saves two process hand-offs per job on a busy machine.
+        """
+        checked = [_checked_job(code, calls) for code, calls in jobs]
+        if not checked:
+            return []
+        size = max(1, min(_MAX_BATCH, math.ceil(len(checked) / (4 * self._size))))
+        batches = [checked[i : i + size] for i in range(0, len(checked), size)]
         executor = self._pool()
-        return list(executor.map(lambda job: self.run_calls(*job), jobs))
+        return [result for batch in executor.map(self._run_batch, batches) for result in batch]
+
+    def _run_batch(
+        self, jobs: list[tuple[str, dict[str, str]]], retries: int = 1
+    ) -> list[dict[str, CallResult]]:
+        """Run jobs on one worker. If the worker is lost, each job is retried alone on another
+        worker (``retries`` times), so a worker killed from outside costs no results."""
+        todo = [(i, code, calls) for i, (code, calls) in enumerate(jobs) if calls]
+        results: list[dict[str, CallResult]] = [{} for _ in jobs]
+        if not todo:
+            return results
+        request = {
+            "batch": [{"code": code, "calls": list(calls.items())} for _, code, calls in todo],
+            "limits": asdict(self.limits),
+        }
+        per_job = self.limits.total_wall_seconds + self.limits.wall_seconds
+        worker = self._checkout()
+        try:
+            replies = worker.request(request, per_job * len(todo) + 10.0)["batch"]
+        except _WorkerLost as exc:
+            self._retire(worker)
+            self._replenish()
+            if len(todo) > 1 or retries > 0:
+                for i, code, calls in todo:
+                    results[i] = self._run_batch([(code, calls)], retries - (len(todo) == 1))[0]
+                return results
+            replies = [{"results": [_lost(exc)] * len(todo[0][2])}]
+        else:
+            self._idle.put(worker)
+        for (i, _, calls), reply in zip(todo, replies, strict=True):
+            items = reply["results"]
+            results[i] = {name: _call_result(item) for name, item in zip(calls, items, strict=True)}
+        return results
 
     def _pool(self) -> ThreadPoolExecutor:
         with self._lock:
@@ -416,6 +427,20 @@ class Sandbox:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _checked_job(code: Any, calls: Any) -> tuple[str, dict[str, str]]:
+    if not isinstance(code, str):
+        raise TypeError(f"code must be a string, got {type(code).__name__}")
+    if not isinstance(calls, Mapping) or not all(
+        isinstance(name, str) and isinstance(call, str) for name, call in calls.items()
+    ):
+        raise TypeError("calls must map test names (str) to call expressions (str)")
+    return code, dict(calls)
+
+
+def _lost(exc: Exception) -> dict[str, Any]:
+    return {"ok": False, "type": SANDBOX_ERROR, "error": f"{SANDBOX_ERROR}: worker lost ({exc})"}
 
 
 def _call_result(item: Any) -> CallResult:

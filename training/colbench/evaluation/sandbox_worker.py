@@ -22,8 +22,9 @@ no state leaks from one answer to the next.
 
 Wire protocol with the evaluator (stdin/stdout of this process): frames of a 4-byte big-endian
 length followed by UTF-8 JSON. The worker first sends ``{"hello": ...}``; then for each request
-``{"code", "calls": [[name, expression], ...], "limits": {...}}`` it answers
-``{"results": [{"ok", "value"?, "error"?, "type"?}, ...]}`` in call order.
+``{"batch": [{"code", "calls": [[name, expression], ...]}, ...], "limits": {...}}`` it answers
+``{"batch": [{"results": [{"ok", "value"?, "error"?, "type"?}, ...]}, ...]}``, one entry per
+job and one result per call, in order; every job runs in its own fresh child.
 """
 
 from __future__ import annotations
@@ -811,7 +812,9 @@ def main() -> int:
         request = recv_frame(proto_in)
         if request is None:
             return 0
-        send_frame(proto_out, worker.evaluate(request))
+        limits = request["limits"]
+        replies = [worker.evaluate({**job, "limits": limits}) for job in request["batch"]]
+        send_frame(proto_out, {"batch": replies})
 
 
 if __name__ == "__main__":
