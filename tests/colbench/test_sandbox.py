@@ -38,8 +38,22 @@ needs_namespaces = pytest.mark.skipif(
 HEALTHY_CODE = "def double(x):\n    return x * 2\n"
 
 
+HOST_DIRECTORIES = ("/", "/etc", "/usr", "/usr/local")
+
+
+def directory_stamps() -> dict[str, int]:
+    """Modification times of host directories no test here writes to (a new or removed entry
+    would change them)."""
+    return {path: os.stat(path).st_mtime_ns for path in HOST_DIRECTORIES if os.path.isdir(path)}
+
+
 @pytest.fixture(scope="module")
-def sandbox():
+def host_before():
+    return directory_stamps()
+
+
+@pytest.fixture(scope="module")
+def sandbox(host_before):
     os.environ[SECRET_NAME] = SECRET_VALUE
     with Sandbox(workers=2, limits=FAST_LIMITS) as box:
         yield box
@@ -451,10 +465,12 @@ def test_concurrent_callers_share_the_pool(sandbox):
     assert [o["a"].value for o in outcomes] == [2] * 4
 
 
-def test_the_host_is_unharmed_after_the_attacks(sandbox):
-    # Runs after the attack tests in this module: nothing of theirs is left running, the
-    # evaluator's own environment is intact and it still answers quickly.
+def test_the_host_is_unharmed_after_the_attacks(sandbox, host_before):
+    # Runs after the attack tests in this module: nothing of theirs is left running, no host
+    # directory gained or lost an entry, the evaluator's own environment is intact and it still
+    # answers quickly.
     assert sandbox_processes() == []
+    assert directory_stamps() == host_before
     assert os.environ[SECRET_NAME] == SECRET_VALUE
     started = time.monotonic()
     assert_still_works(sandbox)
@@ -469,6 +485,7 @@ def test_closing_stops_every_worker():
     for pid in pids:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+    assert sandbox_processes() == []
     with pytest.raises(SandboxError, match="closed"):
         box.run_calls(HEALTHY_CODE, {"a": "double(1)"})
 
