@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,6 +18,7 @@ from training.colbench.evaluation.similarity import (
     SimilarityScore,
     load_scorer,
     mean_score,
+    page_similarity,
 )
 
 
@@ -150,3 +152,46 @@ def test_clip_embeddings_are_unit_vectors_and_cached(tiny_clip_dir):
     first = scorer.embed(_page())
     assert np.linalg.norm(first) == pytest.approx(1.0)
     assert scorer.embed(_page()) is first
+
+
+@pytest.fixture(scope="module")
+def renderer():
+    from training.colbench.evaluation.render import RenderConfig, Renderer
+
+    if not Path(RenderConfig().chromium_path).exists():
+        pytest.skip("Chromium is not installed")
+    with Renderer(RenderConfig(load_timeout_s=5, max_html_bytes=50_000, pool_size=1)) as shared:
+        yield shared
+
+
+TARGET_HTML = (
+    '<html><body style="margin:0;background:#1f2937"><nav style="height:64px;background:#1e3a8a">'
+    '</nav><h1 style="color:white;font-size:48px">Hello</h1></body></html>'
+)
+
+
+@pytest.mark.browser
+def test_page_similarity_is_one_for_the_hidden_page_itself(renderer):
+    scorer = OfflineImageScorer()
+    score = page_similarity(TARGET_HTML, TARGET_HTML, renderer=renderer, scorer=scorer)
+    assert score == SimilarityScore(1.0, OFFLINE_METRIC)
+
+
+@pytest.mark.browser
+def test_page_similarity_is_zero_without_a_usable_page(renderer):
+    scorer = OfflineImageScorer()
+    for agent_html in (None, "", "<html>" + "x" * 60_000 + "</html>"):
+        assert page_similarity(agent_html, TARGET_HTML, renderer=renderer, scorer=scorer) == (
+            SimilarityScore(0.0, OFFLINE_METRIC)
+        )
+
+
+@pytest.mark.browser
+def test_page_similarity_ranks_a_blank_page_below_a_close_one(renderer):
+    scorer = OfflineImageScorer()
+    close = TARGET_HTML.replace("Hello", "Hello there")
+    blank = "<html><body></body></html>"
+    near = page_similarity(close, TARGET_HTML, renderer=renderer, scorer=scorer)
+    far = page_similarity(blank, TARGET_HTML, renderer=renderer, scorer=scorer)
+    assert far < near
+    assert 0.0 < far.value < near.value < 1.0

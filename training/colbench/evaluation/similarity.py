@@ -237,3 +237,22 @@ def load_scorer(clip_path: str | Path | None = None) -> ImageScorer:
     if path:
         return ClipImageScorer(path)
     return OfflineImageScorer()
+
+
+def page_similarity(
+    agent_html: str | None, target_html: str, *, renderer: Any, scorer: ImageScorer
+) -> SimilarityScore:
+    """ColBench's frontend reward for one episode: the similarity of the screenshots of the
+    agent's final page and the hidden page, ``0.0`` when the agent produced no page or its page
+    could not be rendered. ``renderer`` is a :class:`~.render.Renderer`; a hidden page that
+    fails to render raises (the task is broken, not the agent)."""
+    from training.colbench.evaluation.render import RenderError
+
+    target = renderer.render(target_html)
+    if not agent_html or not agent_html.strip():
+        return SimilarityScore(0.0, scorer.metric)
+    try:
+        page = renderer.render(agent_html)
+    except RenderError:
+        return SimilarityScore(0.0, scorer.metric)
+    return scorer.score(page, target)
