@@ -30,6 +30,8 @@ from training.colbench.tasks import Task, load_tasks, write_tasks  # noqa: E402
 
 TAILWIND_URL = "https://cdn.jsdelivr.net/npm/tailwindcss@2.2.19/dist/tailwind.min.css"
 PLACEHOLDER_PREFIX = "https://placehold.co/"
+#: Every image URL these pages use matches this (placehold.co, a pixel size, nothing else).
+PLACEHOLDER_IMAGE_PATTERN = r"https://placehold\.co/[1-9][0-9]{1,3}x[1-9][0-9]{1,3}"
 SPLIT_PREFIXES = {"fe-train-": "train", "fe-test-": "test"}
 
 
@@ -50,7 +52,9 @@ class Palette:
 
 
 def img(width: int, height: int, classes: str, alt: str = "") -> str:
-    """A placeholder image of the given pixel size."""
+    """A placeholder image of the given pixel size (10 to 9999 px a side)."""
+    if not (10 <= width <= 9999 and 10 <= height <= 9999):
+        raise ValueError(f"placeholder size {width}x{height}: sides must be 10 to 9999 px")
     return f'<img src="{PLACEHOLDER_PREFIX}{width}x{height}" alt="{escape(alt)}" class="{classes}">'
 
 
