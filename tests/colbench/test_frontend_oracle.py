@@ -135,3 +135,11 @@ def test_compose_reply_stops_at_the_limit_on_a_sentence_boundary():
 )
 def test_css_colours_are_named_in_plain_words(css, name):
     assert color_name(parse_css_color(css)) == name
+
+
+def test_missing_coloured_band_is_described(oracle):
+    hero = '<section class="bg-yellow-200 py-16"><h1 class="text-4xl">Sale</h1></section>'
+    target = page(hero + "<p>Items</p>", nav=False)
+    task = Task(id="fe-band", kind="frontend", problem_description="A sale", ground_truth=target)
+    reply = oracle.reply(page('<h1 class="text-4xl py-16">Sale</h1><p>Items</p>', nav=False), task)
+    assert "My page has a light yellow band across the page near the top; yours does not." in reply

@@ -10,6 +10,7 @@ strings and parsed in Python (:mod:`.colors`), because Tailwind v4 pages report 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -287,24 +288,34 @@ def _opaque(value: str) -> RGBA:
     return WHITE if color is None else color.over(WHITE)
 
 
-def dominant_color(png: bytes, *, region: tuple[float, float] = (0.0, 1.0)) -> tuple[RGBA, float]:
-    """The most common colour of a screenshot (or a vertical band of it: ``region`` as fractions
-    of the height) and the fraction of pixels near it. Pages' backgrounds are what covers most
-    of the screenshot, whatever element paints them."""
+def dominant_color(
+    png: bytes, *, exclude: Sequence[tuple[int, int, int, int]] = ()
+) -> tuple[RGBA, float]:
+    """The most common colour of a screenshot and the fraction of (counted) pixels near it.
+
+    A page's background is what covers most of its screenshot, whatever element paints it.
+    ``exclude`` lists boxes ``(x, y, width, height)`` in screenshot pixels to leave out (the
+    page's images: many grey placeholders would otherwise outvote the real background).
+    """
     import numpy as np
     from PIL import Image as PILImage
 
     with PILImage.open(io.BytesIO(png)) as image:
         rgb = image.convert("RGB")
         width, height = rgb.size
-        top = int(region[0] * height)
-        bottom = max(int(region[1] * height), top + 1)
-        band = rgb.crop((0, top, width, bottom))
-        band.thumbnail((256, 256))
-        pixels = np.asarray(band, dtype=np.int32).reshape(-1, 3)
-    bins = (pixels // 16) @ np.array([256, 16, 1])
+        rgb.thumbnail((256, 256))
+        pixels = np.asarray(rgb, dtype=np.int32)
+    keep = np.ones(pixels.shape[:2], dtype=bool)
+    sx, sy = pixels.shape[1] / width, pixels.shape[0] / height
+    for x, y, w, h in exclude:
+        keep[int(y * sy) : int(np.ceil((y + h) * sy)), int(x * sx) : int(np.ceil((x + w) * sx))] = (
+            False
+        )
+    if not keep.any():
+        keep[:] = True
+    counted = pixels[keep]
+    bins = (counted // 16) @ np.array([256, 16, 1])
     counts = np.bincount(bins, minlength=4096)
     best = int(counts.argmax())
-    members = pixels[bins == best]
-    mean = members.mean(axis=0)
+    mean = counted[bins == best].mean(axis=0)
     return RGBA(float(mean[0]), float(mean[1]), float(mean[2])), float(counts[best] / len(bins))

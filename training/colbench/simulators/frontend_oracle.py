@@ -35,7 +35,7 @@ from training.colbench.simulators.base import FrontendQuery, FrontendSimulator
 from training.colbench.tasks import Task
 
 #: Colours closer than this (OKLab distance) are treated as the same.
-COLOR_TOLERANCE = 0.08
+COLOR_TOLERANCE = 0.06
 
 _NUMBER_WORDS = (
     "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -76,7 +76,8 @@ class PageView:
     def of(cls, render: RenderResult) -> PageView:
         if render.features is None:
             raise ValueError("the page was rendered without features (render(..., features=True))")
-        background, _ = dominant_color(render.png)
+        pictures = [image.box for image in render.features.images]
+        background, _ = dominant_color(render.png, exclude=pictures)
         return cls(render, render.features, background)
 
 
@@ -147,6 +148,7 @@ def compare_pages(mine: PageView, yours: PageView) -> list[Difference]:
             add(4.0 * _weight(sentence[0]), sentence[1])
 
     _compare_images(m, y, add)
+    _compare_bands(mine, yours, add)
     _compare_length(m, y, add)
     _compare_footer(m, y, add)
 
@@ -248,6 +250,35 @@ def _compare_images(m: PageFeatures, y: PageFeatures, add) -> None:
                 f"My images are {size} than yours (about {my_size[0]}×{my_size[1]} px, yours "
                 f"{your_size[0]}×{your_size[1]} px).",
             )
+
+
+def _bands(view: PageView) -> list:
+    """Full-width sections painted in a colour other than the page background (a hero banner,
+    a feature strip), excluding the navigation bar and the footer."""
+    f = view.features
+    skip = {b.box for b in (f.nav, f.footer) if b is not None}
+    return [
+        s
+        for s in f.sections
+        if s.tag not in ("nav", "footer")
+        and s.box not in skip
+        and distance(s.background_color, view.background) >= COLOR_TOLERANCE
+    ]
+
+
+def _compare_bands(mine: PageView, yours: PageView, add) -> None:
+    their_colours = [s.background_color for s in yours.features.sections]
+    their_colours += [b.background_color for b in (yours.features.nav, yours.features.footer) if b]
+    height = max(mine.features.full_height, 1)
+    for band in _bands(mine)[:2]:
+        if any(distance(band.background_color, c) < 0.1 for c in their_colours):
+            continue
+        middle = (band.box[1] + band.box[3] / 2) / height
+        where = (
+            "near the top" if middle < 0.33 else "in the middle" if middle < 0.67 else "lower down"
+        )
+        colour = color_name(band.background_color)
+        add(3.0, f"My page has {_article(colour)} band across the page {where}; yours does not.")
 
 
 def _compare_length(m: PageFeatures, y: PageFeatures, add) -> None:
