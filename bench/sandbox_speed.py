@@ -177,6 +177,13 @@ def run_sandbox(answers, workers: int) -> dict[str, Any]:
     }
 
 
+def idle_sandbox_cpu(workers: int) -> float:
+    """CPU time of starting and closing a sandbox that scores nothing (subtracted below)."""
+    before = cpu_seconds(resource.RUSAGE_SELF) + cpu_seconds(resource.RUSAGE_CHILDREN)
+    Sandbox(workers=workers).close()
+    return cpu_seconds(resource.RUSAGE_SELF) + cpu_seconds(resource.RUSAGE_CHILDREN) - before
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--answers", type=int, default=500)
@@ -192,10 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     kinds |= {kind: sum(k == kind for *_, k in answers) for kind in ("raises", "prose")}
     print(f"{len(answers)} answers over {source}; {kinds}")
 
-    naive_runs, sandbox_runs = [], []
+    naive_runs, sandbox_runs, idle_cpu = [], [], []
     for _ in range(args.repeats):
         naive_runs.append(run_naive(answers))
         sandbox_runs.append(run_sandbox(answers, args.workers))
+        idle_cpu.append(idle_sandbox_cpu(args.workers))
 
     naive_rewards = naive_runs[0][2]
     sandbox_rewards = sandbox_runs[0]["rewards"]
@@ -207,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     box_wall = statistics.median(run["wall"] for run in sandbox_runs)
     box_startup = statistics.median(run["startup"] for run in sandbox_runs)
     box_cpu = statistics.median(run["cpu_including_startup"] for run in sandbox_runs)
+    box_idle_cpu = statistics.median(idle_cpu)
     figures = {
         "answers": len(answers),
         "workers": args.workers,
@@ -218,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         "sandbox_wall_s": box_wall,
         "sandbox_startup_s": box_startup,
         "sandbox_cpu_s_including_workers_and_startup": box_cpu,
+        "sandbox_start_and_close_cpu_s": box_idle_cpu,
         "speed_ratio_sandbox_vs_naive": naive_wall / box_wall,
         "isolation": sandbox_runs[0]["isolation"],
     }
@@ -228,8 +238,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"sandbox: {box_wall:.3f} s wall ({box_wall / len(answers) * 1e3:.2f} ms/answer), "
-        f"{box_cpu:.3f} s CPU incl. workers, +{box_startup:.2f} s start-up, "
-        f"{args.workers} workers"
+        f"{args.workers} workers, +{box_startup:.2f} s start-up"
+    )
+    print(
+        f"sandbox CPU incl. workers and answer processes: {box_cpu:.3f} s, of which "
+        f"{box_idle_cpu:.3f} s is starting and closing the pool "
+        f"({(box_cpu - box_idle_cpu) / len(answers) * 1e3:.2f} ms/answer for scoring; "
+        f"naive {naive_cpu / len(answers) * 1e3:.2f} ms/answer)"
     )
     print(f"speed ratio (naive wall / sandbox wall): {naive_wall / box_wall:.3f}x")
     if args.json:

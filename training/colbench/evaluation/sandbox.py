@@ -226,16 +226,28 @@ class _WorkerProcess:
         self.stderr.seek(0)
         return self.stderr.read()[-2000:].decode("utf-8", "replace").strip()
 
-    def kill(self) -> None:
-        """Kill the worker and (via its namespace or process group) everything under it."""
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.pid, signal.SIGKILL)
+    def kill(self, deadline: float | None = None) -> None:
+        """Stop the worker and (via its namespace or process group) everything under it.
+
+        With a ``deadline`` the worker first gets until then to exit on its own after its input
+        closes (so its CPU time is accounted to this process); otherwise it is killed at once.
+        """
         for stream in (self.process.stdin, self.process.stdout):
             with contextlib.suppress(OSError):
                 stream.close()
+        if deadline is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.pid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=5)
         self.stderr.close()
+
+    def close_input(self) -> None:
+        """Ask the worker to exit once it is idle (it stops at end of input)."""
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -244,10 +256,14 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _kill_workers(workers: set[_WorkerProcess], workroot: str | None) -> None:
-    for worker in list(workers):
-        worker.kill()
+def _kill_workers(workers: set[_WorkerProcess], workroot: str | None, grace: float = 1.0) -> None:
+    stopping = list(workers)
     workers.clear()
+    for worker in stopping:
+        worker.close_input()
+    deadline = time.monotonic() + grace
+    for worker in stopping:
+        worker.kill(deadline)
     if workroot:
         shutil.rmtree(workroot, ignore_errors=True)
 
