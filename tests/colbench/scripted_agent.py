@@ -54,3 +54,25 @@ def agent_turns_in(prompt: str) -> int:
 def ask_then_answer(question: str, answer: str) -> Callable[[str], str]:
     """First turn: ``question``; every later turn: ``answer``."""
     return lambda prompt: question if agent_turns_in(prompt) == 0 else answer
+
+
+def shared_tiny_model(tmp_path_factory) -> str:
+    """A tiny random-init chat model built once per test session (several modules use it)."""
+    from training.llm.tiny_model import SEED_TEXT, build_tiny_model
+
+    path = tmp_path_factory.getbasetemp() / "colbench-tiny-agent"
+    if not (path / "config.json").is_file():
+        corpus = [SEED_TEXT, "What is the fee per day? Is there a cap? I don't know."] * 3
+        build_tiny_model(path, corpus, seed=0)
+    return str(path)
+
+
+def one_torch_thread():
+    """Generator for a fixture: small models gain nothing from intra-op threads, and on a busy
+    2-core box the threads only contend (MiniLM calibration: 43 s by default, 6 s with one)."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)

@@ -106,7 +106,12 @@ class EmbeddingRetriever:
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         return np.asarray(
-            self._encoder.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True)
+            self._encoder.encode(
+                list(texts),
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
         )
 
     def scores(self, key: str, queries: Sequence[str], facts: Sequence[Fact]) -> np.ndarray:
