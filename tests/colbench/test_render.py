@@ -178,6 +178,15 @@ def test_placeholder_images_load_at_the_requested_size(renderer):
     assert [image.box[2:] for image in images] == [(300, 200), (120, 80)]
 
 
+def test_same_page_renders_to_identical_bytes_on_every_pool_page(renderer):
+    html = (
+        f'<html>{TW2}<body class="bg-yellow-50 p-8"><h1 class="text-3xl font-serif">Menu</h1>'
+        '<img class="rounded-xl mt-4" src="https://placehold.co/400x200"></body></html>'
+    )
+    renders = [renderer.render(html).png for _ in range(CONFIG.pool_size + 1)]
+    assert len(set(renders)) == 1
+
+
 def test_short_page_screenshot_is_exactly_the_viewport(renderer):
     result = renderer.render("<html><body><p>short</p></body></html>")
     image = Image.open(io.BytesIO(result.png))
