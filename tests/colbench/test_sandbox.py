@@ -210,6 +210,36 @@ def test_infinite_loop_that_swallows_the_timeout_is_killed(sandbox):
     assert_still_works(sandbox)
 
 
+def test_cpu_time_is_limited_per_call():
+    limits = SandboxLimits(cpu_seconds=0.3, wall_seconds=5.0, total_wall_seconds=10.0)
+    code = "def spin(n):\n    while n:\n        n += 1\n    return n\n"
+    with Sandbox(workers=1, limits=limits) as box:
+        results = box.run_calls(code, {"a": "spin(1)", "b": "spin(1)", "c": "spin(0)"})
+    assert results["a"].error_type == "CPUTimeLimit"
+    assert results["b"].error_type == "CPUTimeLimit"  # each call has its own budget
+    assert results["c"] == CallResult(True, 0)
+
+
+def test_total_time_of_an_answer_is_bounded():
+    limits = SandboxLimits(cpu_seconds=5.0, wall_seconds=0.4, total_wall_seconds=1.5)
+    code = "import time\ndef nap():\n    time.sleep(10)\n"
+    calls = {f"t{i}": "nap()" for i in range(10)}
+    with Sandbox(workers=1, limits=limits) as box:
+        started = time.monotonic()
+        results = box.run_calls(code, calls)
+        elapsed = time.monotonic() - started
+    assert {r.error_type for r in results.values()} == {"Timeout"}
+    assert elapsed < 1.5 + 0.4 + 1.5  # the budget, one call's grace, and slack for a busy host
+
+
+def test_file_size_is_limited(sandbox):
+    code = "def write(n):\n    with open('big.bin', 'wb') as f:\n        return f.write(b'x' * n)\n"
+    results = sandbox.run_calls(code, {"small": "write(1000)", "big": "write(8 * 1024 * 1024)"})
+    assert results["small"] == CallResult(True, 1000)
+    assert results["big"].error_type == "OSError"
+    assert "File too large" in results["big"].error
+
+
 @needs_namespaces
 def test_fork_bomb(any_sandbox):
     code = (
