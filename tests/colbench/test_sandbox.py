@@ -120,6 +120,17 @@ def test_results_come_back_as_plain_data_keyed_by_test_name(sandbox):
     }
 
 
+def test_any_string_survives_the_round_trip(sandbox):
+    odd = 'é ✓ 😀 \x00 \ud800 \\ " \n'
+    code = f"TEXT = {odd!r}\n"
+    results = sandbox.run_calls(code, {"a": "TEXT", "b": "{TEXT: [TEXT]}", "c": "len(TEXT)"})
+    assert results == {
+        "a": CallResult(True, odd),
+        "b": CallResult(True, {odd: [odd]}),
+        "c": CallResult(True, len(odd)),
+    }
+
+
 def test_an_exception_fails_only_its_own_call(sandbox):
     results = sandbox.run_calls("def inv(x):\n    return 1 / x\n", {"a": "inv(0)", "b": "inv(4)"})
     assert results["a"].ok is False

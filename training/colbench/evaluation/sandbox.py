@@ -185,7 +185,7 @@ class _WorkerProcess:
         self.isolation: dict[str, Any] = hello.get("isolation", {})
 
     def request(self, message: dict, timeout: float) -> dict:
-        body = json.dumps(message, ensure_ascii=False).encode("utf-8", "surrogatepass")
+        body = json.dumps(message).encode("ascii")  # \u escapes carry even lone surrogates
         try:
             os.write(self.process.stdin.fileno(), struct.pack(">I", len(body)))
             _write_all(self.process.stdin.fileno(), body)

@@ -225,10 +225,10 @@ def _refuse(value: Any) -> Any:
 def _c_encoder(sort_keys: bool):
     """json's C encoder, called directly: json.dumps's Python wrapper consults builtins (such as
     ``isinstance``) that an answer may have patched, the C encoder does not."""
-    from _json import encode_basestring, make_encoder
+    from _json import encode_basestring_ascii, make_encoder
 
     encode = make_encoder(
-        None, _refuse, encode_basestring, None, ": ", ", ", sort_keys, False, False
+        None, _refuse, encode_basestring_ascii, None, ": ", ", ", sort_keys, False, False
     )
     return lambda value: "".join(encode(value, 0))
 
@@ -261,7 +261,7 @@ def read_exact(fd: int, size: int) -> bytes | None:
 
 
 def send_frame(fd: int, message: Any) -> None:
-    body = json.dumps(message, ensure_ascii=False).encode()
+    body = json.dumps(message).encode("ascii")  # \u escapes carry even lone surrogates
     write_all(fd, struct.pack(">I", len(body)) + body)
 
 
@@ -438,7 +438,7 @@ def _child_main(code: str, calls: list[list[str]], first: int, limits: dict, set
             return _failure(type(exc).__name__, _describe(exc)), None
 
     def emit(line: str) -> None:
-        write_all(result_fd, line.encode("utf-8", "surrogatepass") + b"\n")
+        write_all(result_fd, line.encode("ascii", "backslashreplace") + b"\n")
 
     namespace: dict[str, Any] = {"__name__": "answer", "__builtins__": __builtins__}
 
