@@ -1,0 +1,99 @@
+"""What every step's output folder records: resolved config, input hashes, metrics, loss plot.
+
+A step is complete when its ``done.json`` exists; pipelines skip complete steps, so a rerun after a
+crash continues where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from training.sweet.config import SweetConfig, dump_config
+
+DONE = "done.json"
+
+
+def sha256_file(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def is_done(step_dir: Path) -> bool:
+    return (step_dir / DONE).is_file()
+
+
+def start_step(step_dir: Path, config: SweetConfig, inputs: Mapping[str, str | Path]) -> None:
+    """Record the resolved config and the sha256 of every input file."""
+    step_dir.mkdir(parents=True, exist_ok=True)
+    dump_config(config, step_dir / "config.yaml")
+    hashes = {}
+    for name, path in inputs.items():
+        path = Path(path)
+        hashes[name] = {"path": str(path)}
+        if path.is_file():
+            hashes[name]["sha256"] = sha256_file(path)
+        elif path.is_dir():
+            hashes[name]["sha256"] = sha256_dir(path)
+    (step_dir / "inputs.json").write_text(json.dumps(hashes, indent=2))
+
+
+def sha256_dir(path: Path) -> str:
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        digest.update(str(file.relative_to(path)).encode())
+        digest.update(sha256_file(file).encode())
+    return digest.hexdigest()
+
+
+def finish_step(
+    step_dir: Path,
+    metrics: Mapping[str, Any],
+    history: Sequence[Mapping[str, Any]] | None = None,
+    *,
+    started: float | None = None,
+) -> None:
+    """Write metrics.json (and loss.png from the history), then mark the step done."""
+    record = dict(metrics)
+    if started is not None:
+        record["seconds"] = round(time.time() - started, 2)
+    if history:
+        record["history"] = list(history)
+        plot_history(history, step_dir / "loss.png", title=step_dir.name)
+    (step_dir / "metrics.json").write_text(json.dumps(record, indent=2, default=float))
+    (step_dir / DONE).write_text(json.dumps({"finished": time.time()}))
+
+
+def plot_history(history: Sequence[Mapping[str, Any]], path: Path, *, title: str = "") -> None:
+    """Training loss per optimizer step, plus any evaluation metrics on a second axis."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    train = [h for h in history if "loss" in h and "lr" in h]
+    evals = [h for h in history if "lr" not in h]
+    fig, ax = plt.subplots(figsize=(7, 4))
+    if train:
+        ax.plot([h["step"] for h in train], [h["loss"] for h in train], label="train loss")
+    ax.set_xlabel("optimizer step")
+    ax.set_ylabel("loss")
+    keys = sorted({k for h in evals for k in h if k not in ("step", "epoch")})
+    if keys:
+        twin = ax.twinx()
+        for key in keys:
+            points = [(h["step"], h[key]) for h in evals if key in h]
+            twin.plot(*zip(*points, strict=True), marker="o", linestyle="--", label=key)
+        twin.legend(loc="upper right")
+    ax.legend(loc="upper left")
+    ax.set_title(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
