@@ -38,9 +38,9 @@ def tokenizer(tiny_ref):
 #
 # Every task has the same request and dialogue; its hidden value is a digit (3 or 8), written many
 # times in the ground truth so a tiny random-init model can pick the signal up in a few steps. The
-# chosen trajectory answers with the hidden digit, the rejected one with the other digit. Without the
-# privileged prefix the two answers are exchangeable (each digit wins on exactly half the tasks of
-# every split), so no critic can beat chance there.
+# chosen trajectory answers with the hidden digit, the rejected one with the other digit.
+# Without the privileged prefix the two answers are exchangeable (each digit wins on exactly
+# half the tasks of every split), so no critic can beat chance there.
 
 REQUEST = "Tell me my secret digit."
 

@@ -1,8 +1,8 @@
 """Every SWEET-RL / baseline hyperparameter in one dataclass tree, loadable from YAML.
 
 ``load_config(path, overrides)`` starts from the defaults below, merges a YAML file, then applies
-``key.path=value`` overrides (values parsed as YAML scalars). Unknown keys and wrong types are errors,
-so a typo in a config never silently trains with a default.
+``key.path=value`` overrides (values parsed as YAML scalars). Unknown keys and wrong types are
+errors, so a typo in a config never silently trains with a default.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ class CriticConfig:
     privileged: bool = True
     """Put the hidden ground truth in the critic's prefix (false: the ablation without it)."""
     score_reduction: str = "mean"
-    """mean: one mean over all agent-turn tokens (released code); turn_sum: sum of per-turn means."""
+    """mean: one mean over all agent-turn tokens (as released); turn_sum: per-turn means summed."""
     heldout_fraction: float = 0.1
     """Fraction of TASKS (not pairs) held out for pair accuracy; task-disjoint by construction."""
     max_truth_chars: int = 6000
@@ -125,7 +125,7 @@ class DPOConfig:
 @dataclass
 class RFTConfig:
     min_reward: float = 1.0
-    """Used when a trajectory has no success flag: it counts as successful at this reward or more."""
+    """Without a success flag, a trajectory counts as successful at this reward or more."""
     train: OptimConfig = field(default_factory=lambda: OptimConfig(lr=1e-5, epochs=2))
 
 

@@ -36,7 +36,8 @@ def parse_model_spec(spec: str) -> ModelRef:
         scheme, body = spec.split(":", 1)
         if scheme != "local":
             raise ModelSpecError(
-                f"{spec}: training needs local weights (local:PATH[@ADAPTER]), not a {scheme} backend"
+                f"{spec}: training needs local weights (local:PATH[@ADAPTER]), "
+                f"not a {scheme} backend"
             )
     path, _, adapter = body.partition("@")
     ref = ModelRef(Path(path), Path(adapter) if adapter else None)

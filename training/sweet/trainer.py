@@ -4,9 +4,9 @@ It owns what every loop needs and nothing task-specific: Accelerate (single proc
 under ``accelerate launch``), gradient accumulation, warmup + linear decay, gradient clipping,
 reproducible length-bucketed batch order per epoch, tqdm progress, and resumable checkpoints.
 
-A checkpoint holds the trainable weights, optimizer, scheduler, every RNG state and the step, and is
-written atomically. A resumed run skips the optimizer steps already taken and continues with the same
-batches and random streams, so it ends where an uninterrupted run would.
+A checkpoint holds the trainable weights, optimizer, scheduler, every RNG state and the step, and
+is written atomically. A resumed run skips the optimizer steps already taken and continues with the
+same batches and random streams, so it ends where an uninterrupted run would.
 """
 
 from __future__ import annotations
