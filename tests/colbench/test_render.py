@@ -183,8 +183,10 @@ def test_same_page_renders_to_identical_bytes_on_every_pool_page(renderer):
         f'<html>{TW2}<body class="bg-yellow-50 p-8"><h1 class="text-3xl font-serif">Menu</h1>'
         '<img class="rounded-xl mt-4" src="https://placehold.co/400x200"></body></html>'
     )
-    renders = [renderer.render(html).png for _ in range(CONFIG.pool_size + 1)]
-    assert len(set(renders)) == 1
+    # A distinct comment per render defeats the render cache; the pixels must not change.
+    renders = [renderer.render(f"<!-- {i} -->{html}") for i in range(CONFIG.pool_size + 1)]
+    assert not any(r.from_cache for r in renders)
+    assert len({r.png for r in renders}) == 1
 
 
 def test_short_page_screenshot_is_exactly_the_viewport(renderer):
@@ -234,10 +236,11 @@ def test_timers_of_a_previous_page_do_not_reach_the_next(renderer):
         "<html><body><script>setInterval(() => "
         "{ document.body.style.background = 'red' }, 5)</script></body></html>"
     )
-    for _ in range(CONFIG.pool_size):
-        renderer.render(paint_red)
-    for _ in range(CONFIG.pool_size):
-        plain = renderer.render("<html><body><p>plain</p></body></html>", features=True)
+    for i in range(CONFIG.pool_size):  # every pool page runs the timer
+        renderer.render(f"<!-- {i} -->{paint_red}")
+    for i in range(CONFIG.pool_size):
+        plain = renderer.render(f"<!-- {i} --><html><body>plain</body></html>", features=True)
+        assert not plain.from_cache
         assert plain.features.body_background == ""  # transparent: nothing painted it
 
 
@@ -284,3 +287,13 @@ def test_renderer_recovers_when_the_browser_goes_away(renderer):
     renderer._submit(renderer._engine._browser.close()).result(timeout=30)
     result = renderer.render("<html><body><h1>after</h1></body></html>", features=True)
     assert result.features.headings[0].text == "after"
+
+
+def test_repeated_page_comes_from_the_cache_unless_features_are_newly_asked(renderer):
+    html = "<html><body><h2>cached</h2></body></html>"
+    first, second = renderer.render(html), renderer.render(html)
+    assert (first.from_cache, second.from_cache) == (False, True)
+    assert second.png == first.png
+    with_features = renderer.render(html, features=True)
+    assert not with_features.from_cache and with_features.features.headings[0].text == "cached"
+    assert renderer.render(html).features is not None  # the richer render now answers

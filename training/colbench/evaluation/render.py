@@ -35,6 +35,7 @@ import json
 import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -98,6 +99,9 @@ class RenderConfig:
     pool_size: int = 2
     purge_tailwind: bool = True
     """Serve each page only the Tailwind 2 rules it can use (see :mod:`.tailwind_purge`)."""
+    cache_size: int = 128
+    """Finished renders kept by page content (renders are deterministic; a hidden page is
+    rendered for every reply and every reward). 0 turns the cache off."""
     chromium_path: str = field(default_factory=default_chromium_path)
 
 
@@ -140,6 +144,8 @@ class RenderResult:
     blocked: tuple[str, ...] = ()
     """URLs that were aborted (the first 20)."""
     features: PageFeatures | None = None
+    from_cache: bool = False
+    """Returned from the renderer's cache (``elapsed_s`` is the original render's)."""
 
     def image(self):
         """The screenshot as an RGB ``PIL.Image``."""
@@ -214,6 +220,7 @@ class AsyncRenderer:
         self._generation = 0
         self._closed = False
         self._background: set[asyncio.Task] = set()
+        self._cache: OrderedDict[str, RenderResult] = OrderedDict()
 
     async def __aenter__(self) -> AsyncRenderer:
         await self.start()
@@ -299,6 +306,11 @@ class AsyncRenderer:
         if self._closed or self._slots is None:
             raise RenderError("closed", "the renderer is not running")
         html = check_html(html, self.config)
+        key = hashlib.sha1(html.encode("utf-8", errors="replace")).hexdigest()
+        cached = self._cache.get(key)
+        if cached is not None and (cached.features is not None or not features):
+            self._cache.move_to_end(key)
+            return replace(cached, from_cache=True)
         for attempt in (1, 2):
             slot = await self._slots.get()
             generation = self._generation
@@ -319,8 +331,17 @@ class AsyncRenderer:
                     "browser-error", f"the browser failed to render the page: {error}"
                 ) from error
             self._in_background(self._recycle(slot, generation))
+            self._remember(key, result)
             return result
         raise AssertionError("unreachable")
+
+    def _remember(self, key: str, result: RenderResult) -> None:
+        if self.config.cache_size <= 0:
+            return
+        self._cache[key] = result
+        self._cache.move_to_end(key)
+        while len(self._cache) > self.config.cache_size:
+            self._cache.popitem(last=False)
 
     def _in_background(self, coroutine) -> None:
         task = asyncio.get_running_loop().create_task(coroutine)
