@@ -19,7 +19,8 @@ TASKS = [
                 }
                 skein_grams = 150 if yarn_weight == "bulky" else 100
                 grams = width_cm * length_cm / 100 * grams_per_100cm2.get(yarn_weight, 2.8)
-                return math.ceil(grams * 1.1 / skein_grams)
+                spare_factor = 1.1
+                return math.ceil(grams * spare_factor / skein_grams)
         """,
         "tests": [
             "yarn_skeins(50, 150)",
@@ -75,8 +76,10 @@ TASKS = [
         "ground_truth": """
             def starter_feed(starter_g, ratio=5):
                 flour = starter_g * ratio
-                rye = int(round(flour * 0.2))
-                water = int(round(flour * 0.8))
+                rye_share = 0.2
+                hydration = 0.8
+                rye = int(round(flour * rye_share))
+                water = int(round(flour * hydration))
                 return {"rye": rye, "white": int(round(flour)) - rye, "water": water}
         """,
         "tests": [
@@ -130,11 +133,14 @@ TASKS = [
         ),
         "ground_truth": """
             def oven_dial(celsius, fan_recipe=False):
+                fan_offset_c = 20
+                dial_step_f = 25
+                lowest_dial, highest_dial = 200, 500
                 if fan_recipe:
-                    celsius += 20
+                    celsius += fan_offset_c
                 fahrenheit = celsius * 9 / 5 + 32
-                dial = int(fahrenheit / 25 + 0.5) * 25
-                return min(max(dial, 200), 500)
+                dial = int(fahrenheit / dial_step_f + 0.5) * dial_step_f
+                return min(max(dial, lowest_dial), highest_dial)
         """,
         "tests": [
             "oven_dial(180)",
@@ -193,7 +199,9 @@ TASKS = [
                 import math
                 images = text.count("[img]")
                 words = [w for w in text.replace("[img]", " ").split() if w]
-                seconds = len(words) / 230 * 60 + images * 12
+                words_per_minute = 230
+                seconds_per_image = 12
+                seconds = len(words) / words_per_minute * 60 + images * seconds_per_image
                 return max(1, math.ceil(seconds / 60))
         """,
         "tests": [
@@ -217,10 +225,11 @@ TASKS = [
         ),
         "ground_truth": """
             def bowling_handicap(average, games_bowled):
-                if games_bowled < 9:
+                min_games, base_score, percentage, max_handicap = 9, 220, 0.9, 80
+                if games_bowled < min_games:
                     return 0
-                handicap = int((220 - average) * 0.9)
-                return min(max(handicap, 0), 80)
+                handicap = int((base_score - average) * percentage)
+                return min(max(handicap, 0), max_handicap)
         """,
         "tests": [
             "bowling_handicap(150, 12)",
@@ -272,8 +281,11 @@ TASKS = [
         ),
         "ground_truth": """
             def honey_harvest_kg(capped_frames, hives):
-                spare = max(capped_frames - 9 * hives, 0)
-                return round(spare * 2.3 * 0.85, 1)
+                winter_frames_per_hive = 9
+                kg_per_frame = 2.3
+                extraction_rate = 0.85
+                spare = max(capped_frames - winter_frames_per_hive * hives, 0)
+                return round(spare * kg_per_frame * extraction_rate, 1)
         """,
         "tests": [
             "honey_harvest_kg(30, 2)",
@@ -300,7 +312,8 @@ TASKS = [
                     return 1
                 ease = {3: 1.3, 4: 2.0, 5: 2.5}[min(grade, 5)]
                 days = int(interval_days * ease + 0.5)
-                return min(max(days, 1), 180)
+                max_days = 180
+                return min(max(days, 1), max_days)
         """,
         "tests": [
             "next_review_days(10, 2)",
@@ -349,7 +362,9 @@ TASKS = [
         ),
         "ground_truth": """
             def first_free_slot(busy, duration, day_start=540, day_end=1050):
-                blocked = [(720, 780)] + [(s, e + 10) for s, e in busy]
+                lunch = (720, 780)
+                buffer_minutes = 10
+                blocked = [lunch] + [(s, e + buffer_minutes) for s, e in busy]
                 blocked.sort()
                 start = day_start
                 for s, e in blocked:
@@ -407,8 +422,10 @@ TASKS = [
         "ground_truth": """
             def paint_litres(wall_area_m2, coats=2, windows=0, doors=0):
                 import math
-                area = max(wall_area_m2 - windows * 1.5 - doors * 1.9, 0)
-                litres = area * coats / 11
+                window_m2, door_m2 = 1.5, 1.9
+                coverage_m2_per_litre = 11
+                area = max(wall_area_m2 - windows * window_m2 - doors * door_m2, 0)
+                litres = area * coats / coverage_m2_per_litre
                 return math.ceil(litres * 2) / 2
         """,
         "tests": [
@@ -439,7 +456,8 @@ TASKS = [
                     return None
                 red, green, blue = (int(code[i:i + 2], 16) for i in (0, 2, 4))
                 brightness = 0.299 * red + 0.587 * green + 0.114 * blue
-                return "#000000" if brightness > 150 else "#ffffff"
+                threshold = 150
+                return "#000000" if brightness > threshold else "#ffffff"
         """,
         "tests": [
             "text_color_for('#ffffff')",
@@ -490,10 +508,12 @@ TASKS = [
         ),
         "ground_truth": """
             def max_fish(tank_litres, adult_length_cm, planted=False):
-                usable = tank_litres * 0.85
+                usable_share = 0.85
+                smallest_group = 3
+                usable = tank_litres * usable_share
                 litres_per_cm = 1.5 if planted else 2.0
                 count = int(usable / litres_per_cm / adult_length_cm)
-                return count if count >= 3 else 0
+                return count if count >= smallest_group else 0
         """,
         "tests": [
             "max_fish(100, 4)",
@@ -546,9 +566,13 @@ TASKS = [
         "ground_truth": """
             def hike_minutes(distance_km, ascent_m, descent_m=0):
                 import math
-                minutes = distance_km * 15 + ascent_m / 100 * 10
-                if descent_m > 500:
-                    minutes += (descent_m - 500) / 100 * 5
+                minutes_per_km = 15
+                minutes_per_100m_up = 10
+                free_descent_m = 500
+                minutes_per_100m_down = 5
+                minutes = distance_km * minutes_per_km + ascent_m / 100 * minutes_per_100m_up
+                if descent_m > free_descent_m:
+                    minutes += (descent_m - free_descent_m) / 100 * minutes_per_100m_down
                 return math.ceil(minutes / 5) * 5
         """,
         "tests": [
@@ -572,13 +596,16 @@ TASKS = [
         ),
         "ground_truth": """
             def bus_fares(boarding_minutes):
+                fare = 2.4
+                transfer_window_minutes = 90
+                daily_cap = 7.2
                 total = 0.0
                 window_start = None
                 for minute in sorted(boarding_minutes):
-                    if window_start is None or minute - window_start >= 90:
-                        total += 2.4
+                    if window_start is None or minute - window_start >= transfer_window_minutes:
+                        total += fare
                         window_start = minute
-                return round(min(total, 7.2), 2)
+                return round(min(total, daily_cap), 2)
         """,
         "tests": [
             "bus_fares([])",
@@ -629,13 +656,17 @@ TASKS = [
         ),
         "ground_truth": """
             def subscription_price(bags_per_month, months):
-                monthly = bags_per_month * 14.0
+                price_per_bag = 14.0
+                bulk_discount = 0.9
+                free_shipping_over = 40
+                prepay_discount = 0.95
+                monthly = bags_per_month * price_per_bag
                 if bags_per_month >= 3:
-                    monthly *= 0.9
-                shipping = 0.0 if monthly > 40 else 4.95
+                    monthly *= bulk_discount
+                shipping = 0.0 if monthly > free_shipping_over else 4.95
                 total = (monthly + shipping) * months
                 if months >= 12:
-                    total *= 0.95
+                    total *= prepay_discount
                 return round(total, 2)
         """,
         "tests": [
@@ -660,9 +691,11 @@ TASKS = [
         "ground_truth": """
             def deposit_refund(deposit, damages, months_stayed):
                 deductions = sum(damages)
+                cleaning_fee = 75
+                yearly_interest = 0.01
                 if months_stayed < 6:
-                    deductions += 75
-                interest = deposit * 0.01 * (months_stayed // 12)
+                    deductions += cleaning_fee
+                interest = deposit * yearly_interest * (months_stayed // 12)
                 return round(max(deposit + interest - deductions, 0.0), 2)
         """,
         "tests": [
@@ -751,9 +784,10 @@ TASKS = [
                 window = prices[-6:-1]
                 average = sum(window) / len(window)
                 change = (prices[-1] - average) / average
-                if change <= -0.08:
+                buy_below, sell_above = -0.08, 0.12
+                if change <= buy_below:
                     return "buy"
-                if change >= 0.12:
+                if change >= sell_above:
                     return "sell"
                 return "hold"
         """,
@@ -844,7 +878,8 @@ TASKS = [
                 if volume == 0:
                     return 0.0
                 alcohol = sum(ml * abv / 100 for ml, abv in ingredients)
-                volume *= 1.25 if shaken else 1.15
+                shaken_dilution, stirred_dilution = 1.25, 1.15
+                volume *= shaken_dilution if shaken else stirred_dilution
                 return round(alcohol / volume * 100, 1)
         """,
         "tests": [
@@ -868,8 +903,11 @@ TASKS = [
         ),
         "ground_truth": """
             def photos_that_fit(card_gb, megapixels, raw=False):
-                usable_mb = card_gb * 1000 * 0.98
-                photo_mb = megapixels * (1.2 if raw else 0.3)
+                mb_per_gb = 1000
+                kept_free = 0.98
+                raw_mb_per_megapixel, jpeg_mb_per_megapixel = 1.2, 0.3
+                usable_mb = card_gb * mb_per_gb * kept_free
+                photo_mb = megapixels * (raw_mb_per_megapixel if raw else jpeg_mb_per_megapixel)
                 return int(usable_mb // photo_mb)
         """,
         "tests": [
@@ -895,7 +933,9 @@ TASKS = [
             def battery_runtime(capacity_mah, draw_ma):
                 if draw_ma <= 0:
                     return "forever"
-                usable = capacity_mah * 0.85 * 0.9
+                usable_share = 0.85
+                safety_margin = 0.9
+                usable = capacity_mah * usable_share * safety_margin
                 minutes = int(usable / draw_ma * 60)
                 return str(minutes // 60) + "h " + str(minutes % 60).zfill(2) + "m"
         """,
@@ -923,8 +963,10 @@ TASKS = [
                 import math
                 if monthly_kwh <= 0:
                     return 0
+                panel_kw = 0.4
+                system_efficiency = 0.8
                 daily_need = monthly_kwh / 30
-                per_panel = 0.4 * peak_sun_hours * 0.8
+                per_panel = panel_kw * peak_sun_hours * system_efficiency
                 return math.ceil(daily_need / per_panel)
         """,
         "tests": [
@@ -954,7 +996,9 @@ TASKS = [
                 if from_code == to_code:
                     return round(float(amount), 2)
                 converted = amount / per_eur[from_code] * per_eur[to_code]
-                fee = max(converted * 0.015, 2 * per_eur[to_code])
+                fee_rate = 0.015
+                min_fee_eur = 2
+                fee = max(converted * fee_rate, min_fee_eur * per_eur[to_code])
                 return round(max(converted - fee, 0.0), 2)
         """,
         "tests": [
@@ -1072,8 +1116,9 @@ TASKS = [
                 if note not in factors:
                     return None
                 ms = 60000 / bpm * factors[note]
+                max_delay_ms = 1200
                 for _ in range(5):
-                    if ms > 1200:
+                    if ms > max_delay_ms:
                         ms /= 2
                 return int(ms + 0.5)
         """,
@@ -1102,9 +1147,11 @@ TASKS = [
                     movers += 1
                 if piano:
                     movers += 2
-                movers = min(movers, 6)
-                hours = (rooms * 1.5 + stairs_floors * 0.5) * 2 / movers
-                return {"movers": movers, "hours": round(max(hours, 2.0), 1)}
+                max_movers = 6
+                hours_per_room, hours_per_floor, min_hours = 1.5, 0.5, 2.0
+                movers = min(movers, max_movers)
+                hours = (rooms * hours_per_room + stairs_floors * hours_per_floor) * 2 / movers
+                return {"movers": movers, "hours": round(max(hours, min_hours), 1)}
         """,
         "tests": [
             "movers_crew(1)",
@@ -1127,11 +1174,15 @@ TASKS = [
         ),
         "ground_truth": """
             def mowing_quote(area_m2, overgrown=False, edging=False):
-                price = max(area_m2 * 0.04, 25)
+                rate_per_m2 = 0.04
+                minimum_price = 25
+                overgrown_factor = 1.5
+                edging_price = 10
+                price = max(area_m2 * rate_per_m2, minimum_price)
                 if overgrown:
-                    price *= 1.5
+                    price *= overgrown_factor
                 if edging:
-                    price += 10
+                    price += edging_price
                 return int(price + 0.5)
         """,
         "tests": [
