@@ -234,7 +234,8 @@ def _compare_images(m: PageFeatures, y: PageFeatures, add) -> None:
     mine, yours = len(m.images), len(y.images)
     my_size, your_size = _mean_image_size(m), _mean_image_size(y)
     if mine != yours:
-        size = f" (about {my_size[0]}×{my_size[1]} px each)" if my_size and mine else ""
+        each = " each" if mine > 1 else ""
+        size = f" (about {my_size[0]}×{my_size[1]} px{each})" if my_size and mine else ""
         importance = 4.0 if 0 in (mine, yours) else 2.5
         add(
             importance,
