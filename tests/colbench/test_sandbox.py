@@ -22,6 +22,7 @@ from training.colbench.evaluation.sandbox import (
     SandboxError,
     SandboxLimits,
     namespaces_available,
+    sandbox_uids,
 )
 
 SECRET_NAME = "DUET_SANDBOX_TEST_SECRET"
@@ -29,7 +30,6 @@ SECRET_VALUE = "s3cret-token-that-must-not-leak"
 FAST_LIMITS = SandboxLimits(
     cpu_seconds=1.0, wall_seconds=1.0, total_wall_seconds=8.0, memory_bytes=256 * 1024 * 1024
 )
-SANDBOX_UID_MIN = 1_000_000
 
 needs_namespaces = pytest.mark.skipif(
     not namespaces_available(), reason="needs root and unshare (network/PID/mount namespaces)"
@@ -83,7 +83,9 @@ def assert_still_works(box: Sandbox) -> None:
 
 
 def sandbox_processes() -> list[int]:
-    """Host pids of processes running under a sandbox uid (answer processes)."""
+    """Host pids of processes running under this test process's sandbox uids (answer
+    processes; other evaluators on the machine use other uids)."""
+    ours = sandbox_uids()
     pids = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -93,7 +95,7 @@ def sandbox_processes() -> list[int]:
         except OSError:
             continue
         uid = int(next(line for line in status.splitlines() if line.startswith("Uid:")).split()[1])
-        if uid >= SANDBOX_UID_MIN:
+        if uid in ours:
             pids.append(int(entry))
     return pids
 
@@ -175,7 +177,7 @@ def test_results_do_not_depend_on_which_worker_ran_them(sandbox):
 def test_the_active_isolation_layers_are_reported(sandbox):
     assert sandbox.isolation["namespaces"] is True
     assert sandbox.isolation["interpreter_guards"] is True
-    assert sandbox.isolation["uid"] >= SANDBOX_UID_MIN
+    assert sandbox.isolation["uid"] in sandbox_uids()
     assert "/work" in sandbox.isolation["mounts"]["hidden"] or not os.path.isdir("/work")
 
 

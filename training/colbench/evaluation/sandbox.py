@@ -140,9 +140,23 @@ def _world_readable(path: str) -> bool:
 _uid_counter = itertools.count()
 
 
+_UIDS_PER_PROCESS = 100
+
+
+def sandbox_uids() -> range:
+    """The uids under which this process's sandboxes run answers (none is a real account).
+
+    Each evaluator process gets its own block, so rlimits that count per uid (process count)
+    and checks for stray answer processes never mix two evaluators.
+    """
+    start = 1_000_000 + (os.getpid() % 100_000) * _UIDS_PER_PROCESS
+    return range(start, start + _UIDS_PER_PROCESS)
+
+
 def _sandbox_uid() -> int:
-    """A uid no account uses, distinct per worker of this process (rlimits count per uid)."""
-    return 1_000_000 + (os.getpid() % 100_000) * 100 + next(_uid_counter) % 100
+    """A uid for the next worker: distinct per worker of this process (up to 100 at a time)."""
+    uids = sandbox_uids()
+    return uids[next(_uid_counter) % len(uids)]
 
 
 class _WorkerProcess:

@@ -9,8 +9,9 @@ Per answer the worker forks a child that
 
 * runs in a new, empty working directory, with rlimits on address space, file size, process
   count, open files and total CPU, and (when the worker is root) under an unprivileged uid;
-* installs an audit hook that refuses sockets, ``ctypes``, new processes and writes outside the
-  working directory (a second layer: the namespaces, the uid and the rlimits are the boundary);
+* installs an audit hook that refuses sockets, ``ctypes``, new processes, writes outside the
+  working directory and other processes' ``/proc`` entries (a second layer: the namespaces, the
+  uid and the rlimits are the boundary);
 * executes the answer's module code, then each call expression under per-call wall and CPU
   timers, converts every result to plain JSON data *inside* the child and streams one JSON line
   per call back through a pipe.
@@ -381,7 +382,7 @@ def _child_main(code: str, calls: list[list[str]], first: int, limits: dict, set
     for target in (0, 1, 2):
         os.dup2(devnull, target)
     os.dup2(result_fd, 3)
-    os.closerange(4, 1 << 16)
+    os.closerange(4, os.sysconf("SC_OPEN_MAX"))  # the worker's protocol pipes among them
     result_fd = 3
     n_calls = len(calls) - first
     cpu = float(limits["cpu_seconds"])
