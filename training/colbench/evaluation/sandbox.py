@@ -3,7 +3,7 @@
 A :class:`Sandbox` keeps a pool of warm worker interpreters (:mod:`.sandbox_worker`). Each worker
 is started with a scrubbed environment under an isolated interpreter (``-s -S -P -B``: no user or
 site packages, no script directory on ``sys.path``) and, when the kernel allows (root here), as
-process 1 of fresh network, PID and mount namespaces: no network at all, a private ``/proc``,
+process 1 of fresh network, PID, IPC and mount namespaces: no network at all, a private ``/proc``,
 private temporary directories, and every top-level directory the interpreter does not need (the
 project, its data, home directories, service sockets) hidden. Each answer then runs in a fresh
 forked child of a worker, with rlimits, under an unprivileged uid, in an empty working directory;
@@ -117,14 +117,15 @@ def namespaces_available() -> bool:
     unshare = shutil.which("unshare")
     if os.geteuid() != 0 or unshare is None:
         return False
-    command = [unshare, *_UNSHARE_FLAGS, "true"]
+    # The worker mounts tmpfs in its namespace, so probe exactly that.
+    command = [unshare, *_UNSHARE_FLAGS, "mount", "-t", "tmpfs", "tmpfs", "/tmp"]
     try:
         return subprocess.run(command, capture_output=True, timeout=10).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False
 
 
-_UNSHARE_FLAGS = ("--net", "--pid", "--fork", "--kill-child", "--mount", "--mount-proc")
+_UNSHARE_FLAGS = ("--net", "--pid", "--ipc", "--fork", "--kill-child", "--mount", "--mount-proc")
 
 
 def _world_readable(path: str) -> bool:

@@ -1,9 +1,10 @@
 """The inside of the sandbox: a warm worker process that evaluates each answer in a fresh child.
 
 This file runs as a script under an isolated interpreter (``python -s -S -P -B``, scrubbed
-environment), normally as process 1 of its own network, PID and mount namespaces
-(``unshare --net --pid --mount``). It is stdlib-only and imports nothing from Duet, so it can also
-be imported normally (the benchmark's naive evaluator reuses :func:`to_plain`).
+environment), normally as process 1 of its own network, PID, IPC and mount namespaces
+(``unshare --net --pid --ipc --mount``). It is stdlib-only and imports nothing from Duet (it
+cannot: the project directory is hidden from it); it can also be imported normally, for
+:func:`to_plain` and tests.
 
 Per answer the worker forks a child that
 
@@ -103,7 +104,9 @@ LIMIT_TYPES = frozenset(
 _MAX_ERROR_CHARS = 500
 _MAX_REPR_CHARS = 10_000
 _MAX_NODES = 1_000_000
-_WRITABLE_DIRS = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")
+# World-writable directories left visible get a private tmpfs (/var/tmp and /run/lock disappear
+# with /var and /run, which are hidden).
+_WRITABLE_DIRS = ("/tmp", "/dev/shm")
 # Top-level entries that stay visible inside the mount namespace; everything else is hidden.
 _VISIBLE_TOP = frozenset({"bin", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "sbin"})
 _VISIBLE_TOP |= {"tmp", "usr"}
