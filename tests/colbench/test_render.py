@@ -297,3 +297,17 @@ def test_repeated_page_comes_from_the_cache_unless_features_are_newly_asked(rend
     with_features = renderer.render(html, features=True)
     assert not with_features.from_cache and with_features.features.headings[0].text == "cached"
     assert renderer.render(html).features is not None  # the richer render now answers
+
+
+@pytest.mark.parametrize(
+    "leave",
+    [
+        '<meta http-equiv="refresh" content="0;url=https://elsewhere.example/">',
+        "<script>setTimeout(() => { location.href = 'https://elsewhere.example/' }, 10)</script>",
+    ],
+)
+def test_page_that_tries_to_navigate_away_renders_itself(renderer, leave):
+    html = f"<html><head>{leave}</head><body><h1>stay</h1></body></html>"
+    result = renderer.render(html, features=True)
+    assert result.blocked == ("https://elsewhere.example/",)
+    assert [h.text for h in result.features.headings] == ["stay"]

@@ -21,7 +21,8 @@ and any script. Every step is therefore bounded (``set_content`` and ``screensho
 timeouts, in-page scripts by cancelling the wait), and a page that failed is closed with its
 context and replaced, never reused. A page that rendered fine is navigated to ``about:blank``
 before going back to the pool: ``set_content`` alone keeps the old document's timers and globals
-running into the next render.
+running into the next render. A page that tries to navigate away (``location.href = …``, meta
+refresh, ``window.open``) is answered "204 No Content", so it stays and is drawn as it is.
 """
 
 from __future__ import annotations
@@ -200,12 +201,15 @@ class _Slot:
         self.html: str | None = None
         self.served: list[str] = []
         self.blocked: list[str] = []
+        self.navigations = 0
+        """Attempts of the page (or a frame) to navigate away, answered with 204."""
 
     def begin(self, html: str | None) -> None:
         """Start a render of ``html`` (what the stylesheet purge reads) with an empty log."""
         self.html = html
         self.served.clear()
         self.blocked.clear()
+        self.navigations = 0
 
 
 class AsyncRenderer:
@@ -272,7 +276,13 @@ class AsyncRenderer:
             if decision.kind == "blocked":
                 if len(slot.blocked) < _MAX_LOGGED_URLS:
                     slot.blocked.append(route.request.url[:300])
-                await route.abort("blockedbyclient")
+                if route.request.is_navigation_request():
+                    slot.navigations += 1
+                    # A page (or frame) trying to go elsewhere: "204 No Content" makes the
+                    # browser stay on the current document instead of committing an error page.
+                    await route.fulfill(status=204, body=b"")
+                else:
+                    await route.abort("blockedbyclient")
                 return
             slot.served.append(decision.kind)
             await route.fulfill(
@@ -358,11 +368,15 @@ class AsyncRenderer:
         try:
             await page.set_content(html, timeout=config.load_timeout_s * 1000, wait_until="load")
         except PlaywrightTimeout:
-            raise RenderTimeout(
-                "load-timeout",
-                f"the page did not finish loading within {config.load_timeout_s:g} s "
-                "(a script that never ends?)",
-            ) from None
+            # A page that starts leaving while it loads (``location.href = …`` in an inline
+            # script) never fires ``load`` even though the navigation was refused; it is not
+            # hung, so draw what it has (the bounded steps below catch a page that is hung).
+            if not slot.navigations:
+                raise RenderTimeout(
+                    "load-timeout",
+                    f"the page did not finish loading within {config.load_timeout_s:g} s "
+                    "(a script that never ends?)",
+                ) from None
         script = FEATURES_JS if want_features else _HEIGHT_JS
         try:
             measured = await asyncio.wait_for(page.evaluate(script), config.script_timeout_s)
@@ -535,15 +549,21 @@ class Renderer:
 
 
 _shared: Renderer | None = None
+_shared_pid = 0
 _shared_lock = threading.Lock()
 
 
 def shared_renderer() -> Renderer:
-    """The process-wide renderer with the default config (started on first use, closed at exit)."""
-    global _shared
+    """The process-wide renderer with the default config (started on first use, closed at exit).
+
+    A forked child (a Celery worker) gets its own: the parent's browser thread does not survive
+    a fork.
+    """
+    global _shared, _shared_pid
     with _shared_lock:
-        if _shared is None or _shared._closed:
+        if _shared is None or _shared._closed or _shared_pid != os.getpid():
             _shared = Renderer()
+            _shared_pid = os.getpid()
             atexit.register(_shared.close)
         return _shared
 
