@@ -24,6 +24,7 @@ from training.colbench.evaluation.sandbox import (
     namespaces_available,
     sandbox_uids,
 )
+from training.colbench.evaluation.sandbox_worker import ResultTooLarge, Unconvertible, to_plain
 
 SECRET_NAME = "DUET_SANDBOX_TEST_SECRET"
 SECRET_VALUE = "s3cret-token-that-must-not-leak"
@@ -190,6 +191,66 @@ def test_bad_arguments_are_rejected_with_a_clear_error(sandbox):
         SandboxLimits(wall_seconds=0)
     with pytest.raises(ValueError, match="workers"):
         Sandbox(workers=0)
+
+
+# -- plain data (converted inside the child; checked here in-process) ----------------------------
+
+
+class Colour:
+    def __repr__(self) -> str:
+        return "Colour('red')"
+
+
+class Loud(str):
+    def __eq__(self, other):
+        return True
+
+    __hash__ = str.__hash__
+
+
+@pytest.mark.parametrize(
+    ("value", "plain"),
+    [
+        ((1, (2, 3)), [1, [2, 3]]),
+        ({3, 1, 2}, {"__type__": "set", "items": [1, 2, 3]}),
+        (frozenset({"b", "a"}), {"__type__": "set", "items": ["a", "b"]}),
+        ({1: "a", 2: "b"}, {"__type__": "dict", "items": [[1, "a"], [2, "b"]]}),
+        ({"__type__": "x"}, {"__type__": "dict", "items": [["__type__", "x"]]}),
+        (float("nan"), {"__type__": "float", "value": "nan"}),
+        (-float("inf"), {"__type__": "float", "value": "-inf"}),
+        (b"\x00\xff", {"__type__": "bytes", "hex": "00ff"}),
+        (1 + 2j, {"__type__": "complex", "real": 1.0, "imag": 2.0}),
+        pytest.param(10**5000, {"__type__": "int", "hex": hex(10**5000)}, id="huge-int"),
+        (Colour(), {"__type__": "repr", "class": "Colour", "repr": "Colour('red')"}),
+        (Loud("hi"), "hi"),
+        (True, True),
+    ],
+)
+def test_values_become_plain_data(value, plain):
+    converted = to_plain(value)
+    assert converted == plain
+    assert type(converted) is type(plain)
+
+
+@pytest.mark.parametrize(
+    "value", [object(), (x for x in range(3)), lambda: 1], ids=["object", "generator", "function"]
+)
+def test_values_known_only_by_identity_are_unconvertible(value):
+    with pytest.raises(Unconvertible, match="identity"):
+        to_plain(value)
+
+
+def test_a_cyclic_value_is_unconvertible():
+    loop: list = []
+    loop.append(loop)
+    with pytest.raises(Unconvertible, match="cycle"):
+        to_plain(loop)
+
+
+def test_conversion_stops_at_the_size_budget():
+    assert to_plain("x" * 100, max_size=200) == "x" * 100
+    with pytest.raises(ResultTooLarge):
+        to_plain(["x" * 100] * 3, max_size=200)
 
 
 # -- attacks ------------------------------------------------------------------------------------
