@@ -479,6 +479,7 @@ class Renderer:
         )
         self._thread.start()
         self._closed = False
+        self._pid = os.getpid()
         try:
             self._submit(self._engine.start()).result(timeout=start_timeout_s)
         except BaseException:
@@ -539,6 +540,8 @@ class Renderer:
         if self._closed:
             return
         self._closed = True
+        if os.getpid() != self._pid:
+            return  # a forked child: the browser and its thread belong to the parent
         if self._loop.is_running():
             with contextlib.suppress(Exception):
                 asyncio.run_coroutine_threadsafe(self._engine.close(), self._loop).result(30)
