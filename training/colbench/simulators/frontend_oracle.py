@@ -6,7 +6,8 @@ read from the DOM (:mod:`training.colbench.evaluation.page_features`). The page 
 read from the screenshot (the colour covering most of it, whichever element paints it); the rest
 comes from the DOM: the navigation bar (presence, colour, position, links), the number of columns
 in the main layout, headings (main heading text and size, count, colour), the main text colour,
-images (count and size), page length and sections, footer and buttons.
+images (count and size), coloured bands across the page, page length and sections, footer and
+buttons. Pictures are left out when the background is read, so grey placeholders do not count.
 
 Each difference gets an importance (how much it changes what a person sees); the reply lists the
 largest first and stops at :data:`~training.colbench.protocol.FRONTEND_REPLY_CHARS` characters.
@@ -292,7 +293,7 @@ def _compare_length(m: PageFeatures, y: PageFeatures, add) -> None:
         add(
             2.5,
             f"My page has {count_words(len(m.sections), 'section')} stacked from top to bottom; "
-            f"yours has {number_word(len(y.sections)).replace('no', 'none')}.",
+            f"yours has {number_word(len(y.sections)) if y.sections else 'none'}.",
         )
 
 
