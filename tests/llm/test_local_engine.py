@@ -292,3 +292,34 @@ async def test_adapter_changes_mid_stream_do_not_change_the_running_request(
     deltas.extend([delta async for delta in stream])
     assert "".join(deltas) == solo.text
     assert fresh_llm.adapters() == ["beta"]
+
+
+# -- the static-cache fast path ---------------------------------------------------------------
+
+
+def test_fast_decode_path_matches_the_regular_forward(tiny_model_dir, local_llm, prompt):
+    from training.llm.local import LocalLLM
+
+    regular = LocalLLM(tiny_model_dir, fast_decode=False)
+    assert local_llm._fast is not None and regular._fast is None
+    prompts = [prompt, "<|bos|>short", prompt + "def add(a, b):"]
+    params = SamplingParams(n=3, max_tokens=20, temperature=1.0, seed=4)
+    for fast, slow in zip(
+        local_llm.generate(prompts, params), regular.generate(prompts, params), strict=True
+    ):
+        for a, b in zip(fast, slow, strict=True):
+            assert a.token_ids == b.token_ids
+            assert a.token_logprobs == pytest.approx(b.token_logprobs, abs=1e-5)
+
+
+def test_base_model_requests_ignore_resident_adapters(fresh_llm, adapter_dirs):
+    prompt = fresh_llm.chat_prompt(MESSAGES)
+    params = SamplingParams(n=2, max_tokens=16, seed=9)
+    before = fresh_llm.generate([prompt], params)[0]
+    fresh_llm.load_adapter("alpha", str(adapter_dirs["alpha"]))
+    after = fresh_llm.generate([prompt], params)[0]
+    adapted = fresh_llm.generate([prompt], params, adapter="alpha")[0]
+    for got, want in zip(after, before, strict=True):
+        assert got.token_ids == want.token_ids
+        assert got.token_logprobs == pytest.approx(want.token_logprobs, abs=1e-6)
+    assert adapted[0].token_logprobs != pytest.approx(before[0].token_logprobs, abs=1e-3)

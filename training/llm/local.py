@@ -38,7 +38,15 @@ from training.llm.base import (
     SamplingParams,
     UnknownAdapter,
 )
-from training.llm.decode import Cancelled, DecodeSettings, run_decode
+from training.llm.decode import (
+    Cancelled,
+    DecoderFactory,
+    DecodeSettings,
+    ForwardDecoder,
+    StaticLlamaDecoder,
+    run_decode,
+)
+from training.llm.fast_llama import FastLlama
 from training.llm.tokens import continuation_start
 
 _PEFT_BASE = "__base__"  # peft's name for "no adapter" in a mixed batch
@@ -65,40 +73,80 @@ class LocalLLM(LLM):
         device: str | None = None,
         dtype: torch.dtype | None = None,
         max_rows: int = 256,
+        fast_decode: bool = True,
         spec: str | None = None,
     ) -> None:
+        """``fast_decode``: use :mod:`training.llm.fast_llama` for base-model requests on Llama
+        models (False: always the regular forward, e.g. to compare)."""
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
-        self.path = Path(path)
-        if not (self.path / "config.json").is_file():
+        path = Path(path)
+        if not (path / "config.json").is_file():
             raise BackendUnavailable(
-                f"no model at {self.path} (no config.json); build the default one with "
+                f"no model at {path} (no config.json); build the default one with "
                 "`duet models bootstrap`"
             )
-        self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
-        self.dtype = dtype or (torch.bfloat16 if self.device.type == "cuda" else torch.float32)
-        self.max_rows = max_rows
-        self.model_name = self.path.name
-        self.spec = spec or f"local:{self.path}"
-        self.tokenizer = AutoTokenizer.from_pretrained(self.path)
-        model = AutoModelForCausalLM.from_pretrained(self.path, dtype=self.dtype)
-        self._model = model.to(self.device).eval()
-        self.context_length = int(getattr(model.config, "max_position_embeddings", 0) or 1 << 30)
-        self.eos_ids = _eos_ids(model, self.tokenizer)
-        self.pad_id = (
-            self.tokenizer.pad_token_id
-            if self.tokenizer.pad_token_id is not None
-            else min(self.eos_ids)
+        device_ = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        dtype = dtype or (torch.bfloat16 if device_.type == "cuda" else torch.float32)
+        self._setup(
+            AutoModelForCausalLM.from_pretrained(path, dtype=dtype).to(device_),
+            AutoTokenizer.from_pretrained(path),
+            name=path.name,
+            spec=spec or f"local:{path}",
+            max_rows=max_rows,
+            fast_decode=fast_decode,
         )
+        self.path = path
+        if adapter_path is not None:
+            name = Path(adapter_path).name
+            self.load_adapter(name, str(adapter_path))
+            self._default_adapter = name
+
+    @classmethod
+    def from_model(
+        cls,
+        model,
+        tokenizer,
+        *,
+        name: str = "model",
+        max_rows: int = 256,
+        fast_decode: bool = True,
+    ) -> LocalLLM:
+        """Serve a model already in memory (on its current device and dtype), e.g. a policy
+        being trained, or the benchmark's random-init model."""
+        llm = cls.__new__(cls)
+        llm._setup(
+            model,
+            tokenizer,
+            name=name,
+            spec=f"local:<in-memory {name}>",
+            max_rows=max_rows,
+            fast_decode=fast_decode,
+        )
+        llm.path = None
+        return llm
+
+    def _setup(
+        self, model, tokenizer, *, name: str, spec: str, max_rows: int, fast_decode: bool
+    ) -> None:
+        self._model = model.eval()
+        # captured before any adapter wraps the projections (see fast_llama's docstring)
+        self._fast = FastLlama.capture(model) if fast_decode else None
+        self.tokenizer = tokenizer
+        self.device = next(model.parameters()).device
+        self.dtype = next(model.parameters()).dtype
+        self.model_name = name
+        self.spec = spec
+        self.max_rows = max_rows
+        self.context_length = int(getattr(model.config, "max_position_embeddings", 0) or 1 << 30)
+        self.eos_ids = _eos_ids(model, tokenizer)
+        self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
         self._model_lock = threading.Lock()
         self._registry_lock = threading.Lock()
         self._adapters: dict[str, _Adapter] = {}
         self._keys = itertools.count()
         self._default_adapter: str | None = None
-        if adapter_path is not None:
-            name = Path(adapter_path).name
-            self.load_adapter(name, str(adapter_path))
-            self._default_adapter = name
+        self._has_lora_layers = False
 
     # -- prompts -------------------------------------------------------------------------------
 
@@ -133,7 +181,7 @@ class LocalLLM(LLM):
         settings = self._settings(prompt_ids, params)
         with self._using(adapter) as entry:
             return run_decode(
-                self._forward_for(entry),
+                self._decoders_for(entry),
                 prompt_ids,
                 settings,
                 tokenizer=self.tokenizer,
@@ -170,7 +218,7 @@ class LocalLLM(LLM):
         def work() -> None:
             try:
                 run_decode(
-                    self._forward_for(entry),
+                    self._decoders_for(entry),
                     prompt_ids,
                     settings,
                     tokenizer=self.tokenizer,
@@ -248,7 +296,7 @@ class LocalLLM(LLM):
             key = f"duet{next(self._keys)}"
             with self._model_lock:
                 try:
-                    if isinstance(self._model, PeftModel):
+                    if self._has_lora_layers:
                         self._model.load_adapter(path, adapter_name=key, is_trainable=False)
                     else:
                         self._model = PeftModel.from_pretrained(
@@ -256,6 +304,7 @@ class LocalLLM(LLM):
                         )
                 except Exception as error:
                     raise InvalidAdapter(f"cannot load adapter {path}: {error}") from error
+                self._has_lora_layers = True
                 self._model.to(self.device).eval()
             self._adapters[name] = _Adapter(name=name, key=key, path=str(path))
 
@@ -332,11 +381,17 @@ class LocalLLM(LLM):
 
     def _adapter_kwargs(self, entry: _Adapter | None, rows: int) -> dict:
         """peft's per-row adapter choice; read under the model lock (the model may get wrapped)."""
-        from peft import PeftModel
-
-        if not isinstance(self._model, PeftModel):
+        if not self._has_lora_layers:
             return {}
         return {"adapter_names": [entry.key if entry else _PEFT_BASE] * rows}
+
+    def _decoders_for(self, entry: _Adapter | None) -> DecoderFactory:
+        """Base-model requests on Llama take the static-cache fast path; the rest the forward."""
+        forward = self._forward_for(entry)
+        if entry is None and self._fast is not None:
+            fast = self._fast
+            return lambda budget: StaticLlamaDecoder(fast, forward, self._model_lock, budget)
+        return lambda budget: ForwardDecoder(forward)
 
     def _forward_for(self, entry: _Adapter | None):
         def forward(ids, mask, positions, cache):
