@@ -47,7 +47,7 @@ def train_rft(
         seq for t in chosen for seq in policy_sequences(tokenizer, t, config.model.max_length)
     ]
     accelerator = accelerator or make_accelerator(config.model.dtype)
-    model = load_trainable(policy, config.model, continue_adapter=True)
+    model = load_trainable(policy, config.model, continue_adapter=True, seed=config.seed)
     model.to(accelerator.device)
 
     def loss_fn(m: torch.nn.Module, index: list[int]) -> tuple[torch.Tensor, dict[str, float]]:

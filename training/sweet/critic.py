@@ -139,7 +139,7 @@ def train_critic(
     train_pairs, held_pairs = split_by_task(pairs, config.critic.heldout_fraction, config.seed)
     tokenizer = load_tokenizer(policy)
     pad_id = tokenizer.pad_token_id
-    model = load_trainable(policy, config.model)
+    model = load_trainable(policy, config.model, seed=config.seed)
     reference = None if config.model.lora else frozen_reference(policy, config.model)
     model.to(accelerator.device)
     if reference is not None:

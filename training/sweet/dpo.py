@@ -93,7 +93,7 @@ def train_dpo(
     accelerator = accelerator or make_accelerator(model_cfg.dtype)
     tokenizer = tokenizer or load_tokenizer(policy)
     pad_id = tokenizer.pad_token_id
-    model = load_trainable(policy, model_cfg, continue_adapter=True)
+    model = load_trainable(policy, model_cfg, continue_adapter=True, seed=seed)
     model.to(accelerator.device)
     ref_chosen, ref_rejected = reference_totals(
         model, examples, pad_id, max(2, dpo_cfg.train.batch_size * 2)

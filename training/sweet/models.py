@@ -73,9 +73,12 @@ def load_base_model(ref: ModelRef, cfg: ModelConfig, *, merge_adapter: bool = Tr
     return model
 
 
-def load_trainable(ref: ModelRef, cfg: ModelConfig, *, continue_adapter: bool = False) -> Any:
+def load_trainable(
+    ref: ModelRef, cfg: ModelConfig, *, continue_adapter: bool = False, seed: int = 0
+) -> Any:
     """A model to train. LoRA: a fresh adapter on the (merged) policy, or the spec's adapter
-    continued when ``continue_adapter``; full fine-tune: all weights trainable."""
+    continued when ``continue_adapter``; full fine-tune: all weights trainable. A fresh adapter's
+    random init is drawn from ``seed``, so the same config always starts from the same weights."""
     from peft import LoraConfig, PeftModel, get_peft_model
 
     if cfg.lora and continue_adapter and ref.adapter is not None:
@@ -91,7 +94,9 @@ def load_trainable(ref: ModelRef, cfg: ModelConfig, *, continue_adapter: bool = 
                 target_modules=list(cfg.target_modules),
                 task_type="CAUSAL_LM",
             )
-            model = get_peft_model(model, lora)
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(seed)
+                model = get_peft_model(model, lora)
     if cfg.gradient_checkpointing:
         model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
         if cfg.lora:
