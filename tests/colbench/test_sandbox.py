@@ -7,9 +7,12 @@ Attacks that the OS layers (namespaces, unprivileged uid, rlimits) and the in-in
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -17,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from training.colbench.evaluation.sandbox import (
+    WORKER_SCRIPT,
     CallResult,
     Sandbox,
     SandboxError,
@@ -24,7 +28,14 @@ from training.colbench.evaluation.sandbox import (
     namespaces_available,
     sandbox_uids,
 )
-from training.colbench.evaluation.sandbox_worker import ResultTooLarge, Unconvertible, to_plain
+from training.colbench.evaluation.sandbox_worker import (
+    NotIsolated,
+    ResultTooLarge,
+    Unconvertible,
+    check_fresh_namespaces,
+    current_namespaces,
+    to_plain,
+)
 
 SECRET_NAME = "DUET_SANDBOX_TEST_SECRET"
 SECRET_VALUE = "s3cret-token-that-must-not-leak"
@@ -579,6 +590,96 @@ def test_the_host_is_unharmed_after_the_attacks(sandbox, host_before):
     started = time.monotonic()
     assert_still_works(sandbox)
     assert time.monotonic() - started < 5
+
+
+# -- the host's mount table ---------------------------------------------------------------------
+# A tmpfs mounted over the host's /dev/shm hides PostgreSQL's shared memory and breaks every new
+# connection; these check that the worker's mounts never reach the host.
+
+
+def host_mount_table() -> str:
+    return Path("/proc/self/mountinfo").read_text()
+
+
+@needs_namespaces
+def test_sandbox_leaves_the_host_mount_table_unchanged(tmp_path):
+    before = host_mount_table()
+    assert namespaces_available.__wrapped__()  # the probe mounts too (in its own namespace)
+    attacks = {
+        "shm": "open('/dev/shm/duet-mount-test', 'w').write('x')",
+        "tmp": "open('/tmp/duet-mount-test', 'w').write('x')",
+        "mount": "os.system('mount -t tmpfs tmpfs /dev/shm')",
+        "syscall": "__import__('ctypes').CDLL(None).mount(b'tmpfs', b'/dev/shm', b'tmpfs', 0, 0)",
+        "unmount": "__import__('ctypes').CDLL(None).umount2(b'/tmp', 2)",
+        "loop": "[0 for _ in iter(int, 1)]",
+    }
+    slow = [("import time\ntime.sleep(0.3)\n", {"a": str(i)}) for i in range(4)]
+    for guards in (True, False):
+        box = Sandbox(workers=2, limits=FAST_LIMITS, interpreter_guards=guards)
+        try:
+            box.run_calls("import os\n", attacks)
+            os.kill(box.worker_pids()[0], signal.SIGKILL)  # killed while idle
+            killer = threading.Timer(0.2, lambda b=box: os.kill(b.worker_pids()[0], signal.SIGKILL))
+            killer.start()  # and killed mid-answer
+            box.run_many(slow)
+            killer.join()
+            assert_still_works(box)
+        finally:
+            box.close()
+    assert host_mount_table() == before
+    assert not os.path.exists("/dev/shm/duet-mount-test")
+    assert not os.path.exists("/tmp/duet-mount-test")
+
+
+def test_the_namespace_check_refuses_the_evaluators_own_namespaces():
+    with pytest.raises(NotIsolated, match="process 1"):
+        check_fresh_namespaces(current_namespaces())
+    with pytest.raises(NotIsolated, match="not given"):
+        check_fresh_namespaces(None)
+    with pytest.raises(NotIsolated, match="not given"):
+        check_fresh_namespaces({"mnt": current_namespaces()["mnt"]})
+
+
+SETUP_MOUNTS_OUTSIDE_A_FRESH_NAMESPACE = """
+import json, sys
+sys.path.insert(0, {directory!r})
+from sandbox_worker import NotIsolated, current_namespaces, setup_mounts
+parent = json.loads(sys.argv[1]) if len(sys.argv) > 1 else current_namespaces()
+before = open('/proc/self/mountinfo').read()
+try:
+    setup_mounts(1 << 20, parent)
+except NotIsolated as exc:
+    unchanged = open('/proc/self/mountinfo').read() == before
+    print(json.dumps({{"refused": str(exc), "unchanged": unchanged}}))
+else:
+    print(json.dumps({{"refused": None}}))
+"""
+
+
+@needs_namespaces
+@pytest.mark.parametrize(
+    ("unshare_flags", "parent", "reason"),
+    [
+        # process 1 of fresh PID and mount namespaces, but told they are the evaluator's own
+        (["--mount", "--pid", "--fork", "--mount-proc", "--net", "--ipc"], None, "still in"),
+        # a fresh mount namespace, but not process 1 of a fresh PID namespace
+        (["--mount"], "host", "process 1"),
+    ],
+    ids=["same-namespaces-as-the-evaluator", "not-pid-1"],
+)
+def test_setup_mounts_refuses_outside_a_fresh_namespace(unshare_flags, parent, reason):
+    # Run in a throwaway mount namespace, so even a broken check could not touch the host.
+    directory = str(WORKER_SCRIPT.parent)
+    script = SETUP_MOUNTS_OUTSIDE_A_FRESH_NAMESPACE.format(directory=directory)
+    argv = ["unshare", *unshare_flags, "--", sys.executable, "-c", script]
+    if parent == "host":
+        argv.append(json.dumps(current_namespaces()))
+    before = host_mount_table()
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=30, check=True)
+    outcome = json.loads(done.stdout)
+    assert outcome["refused"] is not None and reason in outcome["refused"]
+    assert outcome["unchanged"] is True
+    assert host_mount_table() == before
 
 
 def test_closing_stops_every_worker():

@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from training.colbench.evaluation.code_extraction import extract_code
-from training.colbench.evaluation.sandbox_worker import LIMIT_TYPES
+from training.colbench.evaluation.sandbox_worker import LIMIT_TYPES, current_namespaces
 
 __all__ = ["CallResult", "Sandbox", "SandboxError", "SandboxLimits", "extract_code"]
 
@@ -113,19 +113,56 @@ class _WorkerLost(Exception):
 
 @functools.cache
 def namespaces_available() -> bool:
-    """Whether this process may start workers in new network/PID/mount namespaces."""
-    unshare = shutil.which("unshare")
-    if os.geteuid() != 0 or unshare is None:
+    """Whether this process may start workers in new network/PID/mount namespaces.
+
+    Probes by running the worker's own namespace set-up (``probe`` in its config: it checks that
+    it is in fresh namespaces, makes its mounts, and exits), so the probe never mounts anything
+    the worker's guard has not allowed, and succeeds only where a worker would.
+    """
+    if os.geteuid() != 0 or _unshare() is None:
         return False
-    # The worker mounts tmpfs in its namespace, so probe exactly that.
-    command = [unshare, *_UNSHARE_FLAGS, "mount", "-t", "tmpfs", "tmpfs", "/tmp"]
+    config = _worker_config(namespaces=True, uid=None, workroot=None) | {"probe": True}
+    command = _worker_command(config, namespaces=True)
     try:
-        return subprocess.run(command, capture_output=True, timeout=10).returncode == 0
+        probe = subprocess.run(command, capture_output=True, timeout=20, env=_WORKER_ENV, cwd="/")
     except (OSError, subprocess.TimeoutExpired):
         return False
+    return probe.returncode == 0
 
 
+# util-linux unshare makes every mount in the new mount namespace private before it runs the
+# worker (its default --propagation private); the worker checks that, and makes sure again.
 _UNSHARE_FLAGS = ("--net", "--pid", "--ipc", "--fork", "--kill-child", "--mount", "--mount-proc")
+_WORKER_ENV = {"PYTHONHASHSEED": "0", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+
+
+def _unshare() -> str | None:
+    """util-linux ``unshare`` from the system directories (not whatever ``PATH`` finds first)."""
+    return next((p for p in ("/usr/bin/unshare", "/bin/unshare") if os.access(p, os.X_OK)), None)
+
+
+def _worker_config(
+    *, namespaces: bool, uid: int | None, workroot: str | None, interpreter_guards: bool = True
+) -> dict[str, Any]:
+    return {
+        "namespaces": namespaces,
+        # The worker refuses to set up mounts unless its namespaces differ from these.
+        "parent": current_namespaces() if namespaces else None,
+        "uid": uid,
+        "workroot": workroot,
+        "tmpfs_bytes": 64 * 1024 * 1024,
+        "interpreter_guards": interpreter_guards,
+    }
+
+
+def _worker_command(config: dict[str, Any], *, namespaces: bool) -> list[str]:
+    python = [sys.executable, "-s", "-S", "-P", "-B", str(WORKER_SCRIPT), json.dumps(config)]
+    if not namespaces:
+        return python
+    unshare = _unshare()
+    if unshare is None:
+        raise SandboxError("namespaces requested but unshare is not installed")
+    return [unshare, *_UNSHARE_FLAGS, "--", *python]
 
 
 def _world_readable(path: str) -> bool:
@@ -168,22 +205,19 @@ class _WorkerProcess:
         uid = None
         if os.geteuid() == 0 and (namespaces or _world_readable(os.path.dirname(os.__file__))):
             uid = _sandbox_uid()
-        config = {
-            "namespaces": namespaces,
-            "uid": uid,
-            "workroot": workroot,
-            "tmpfs_bytes": 64 * 1024 * 1024,
-            "interpreter_guards": interpreter_guards,
-        }
-        python = [sys.executable, "-s", "-S", "-P", "-B", str(WORKER_SCRIPT), json.dumps(config)]
-        prefix = [shutil.which("unshare") or "unshare", *_UNSHARE_FLAGS, "--"] if namespaces else []
+        config = _worker_config(
+            namespaces=namespaces,
+            uid=uid,
+            workroot=workroot,
+            interpreter_guards=interpreter_guards,
+        )
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the worker
         self.process = subprocess.Popen(
-            prefix + python,
+            _worker_command(config, namespaces=namespaces),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.stderr,
-            env={"PYTHONHASHSEED": "0", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"},
+            env=_WORKER_ENV,
             cwd="/",
             start_new_session=True,
             close_fds=True,

@@ -4,7 +4,10 @@ This file runs as a script under an isolated interpreter (``python -s -S -P -B``
 environment), normally as process 1 of its own network, PID, IPC and mount namespaces
 (``unshare --net --pid --ipc --mount``). It is stdlib-only and imports nothing from Duet (it
 cannot: the project directory is hidden from it); it can also be imported normally, for
-:func:`to_plain` and tests.
+:func:`to_plain` and tests. In namespace mode it first checks that it really is process 1 of
+namespaces other than the evaluator's (sent in its config) and refuses to mount, wipe or kill
+anything otherwise (:func:`check_fresh_namespaces`): run on the host by mistake, its tmpfs over
+``/dev/shm`` would hide PostgreSQL's shared memory.
 
 Per answer the worker forks a child that
 
@@ -487,6 +490,9 @@ class Worker:
     def __init__(self, config: dict):
         self.uid = config.get("uid")
         self.pid_namespace = bool(config.get("namespaces"))
+        if self.pid_namespace:
+            # kill(-1) and emptying /tmp and /dev/shm are only safe inside the namespaces.
+            check_fresh_namespaces(config.get("parent"))
         self.workroot = "/tmp" if self.pid_namespace else config["workroot"]
         self.guards = bool(config.get("interpreter_guards", True))
         self.counter = 0
@@ -753,10 +759,66 @@ def _mount(*args: str) -> None:
     _run_tool("mount", *args)
 
 
-def setup_mounts(tmpfs_bytes: int) -> dict:
+NAMESPACE_KINDS = ("mnt", "pid", "net", "ipc")
+
+
+class NotIsolated(RuntimeError):
+    """The worker is not in the fresh namespaces it needs; it refuses to touch mounts or kill."""
+
+
+def current_namespaces() -> dict[str, str]:
+    """This process's namespaces, as the kernel names them (``mnt:[4026531832]``)."""
+    return {kind: os.readlink(f"/proc/self/ns/{kind}") for kind in NAMESPACE_KINDS}
+
+
+def check_fresh_namespaces(parent: Any) -> None:
+    """Raise :class:`NotIsolated` unless this process is process 1 of a fresh PID namespace and
+    every namespace in ``NAMESPACE_KINDS`` differs from the ``parent``'s (the evaluator's, sent in
+    the worker's config).
+
+    The worker mounts tmpfs over ``/tmp`` and ``/dev/shm``, empties them after every answer and
+    ``kill(-1)``s its PID namespace: on the host those would hide or delete other programs'
+    shared memory (PostgreSQL's segments) and kill every process. So it fails closed: without the
+    parent's namespaces to compare with, it refuses too.
+    """
+    if not isinstance(parent, dict) or not all(
+        isinstance(parent.get(kind), str) and parent.get(kind) for kind in NAMESPACE_KINDS
+    ):
+        raise NotIsolated("the evaluator's namespaces were not given; refusing to set up mounts")
+    if os.getpid() != 1:
+        raise NotIsolated(f"not process 1 of a fresh PID namespace (pid {os.getpid()})")
+    mine = current_namespaces()
+    shared = [kind for kind in NAMESPACE_KINDS if mine[kind] == parent[kind]]
+    if shared:
+        raise NotIsolated(f"still in the evaluator's {'/'.join(shared)} namespace")
+
+
+def shared_mounts() -> list[str]:
+    """Mount points of this namespace that propagate mount events to a peer group (a mount made
+    under one of them would appear in the peer namespaces too, the host's among them)."""
+    points = []
+    with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as table:
+        for line in table:
+            fields = line.split()
+            optional = fields[6 : fields.index("-")]
+            if any(tag.startswith("shared:") for tag in optional):
+                points.append(fields[4])
+    return points
+
+
+def setup_mounts(tmpfs_bytes: int, parent_namespaces: Any) -> dict:
     """Private tmpfs for every world-writable directory; hide every top-level directory the
-    interpreter does not need (project files, data, home directories, sockets under /run)."""
+    interpreter does not need (project files, data, home directories, sockets under /run).
+
+    Refuses (:class:`NotIsolated`, before mounting anything) unless this process is in fresh
+    namespaces (:func:`check_fresh_namespaces`), and after making every mount private, unless
+    none still propagates to another namespace.
+    """
+    check_fresh_namespaces(parent_namespaces)
     _mount("--make-rprivate", "/")
+    leaking = shared_mounts()
+    if leaking:
+        raise NotIsolated(f"mounts still propagate to other namespaces: {leaking[:5]}")
     for directory in _WRITABLE_DIRS:
         if os.path.isdir(directory) and not os.path.islink(directory):
             _mount("-t", "tmpfs", "-o", f"size={tmpfs_bytes},mode=1777,nosuid,nodev", "tmpfs",
@@ -804,7 +866,14 @@ def main() -> int:
         "interpreter_guards": bool(config.get("interpreter_guards", True)),
     }
     if config.get("namespaces"):
-        isolation["mounts"] = setup_mounts(int(config.get("tmpfs_bytes", 64 << 20)))
+        try:
+            mounts = setup_mounts(int(config.get("tmpfs_bytes", 64 << 20)), config.get("parent"))
+        except NotIsolated as exc:
+            print(f"sandbox worker refuses to start: {exc}", file=sys.stderr)
+            return 3
+        isolation["mounts"] = mounts
+        if config.get("probe"):
+            return 0
     isolation["uid"] = config.get("uid")  # None: answers run under the evaluator's own uid
     for name in PRELOAD:
         __import__(name)
