@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import resource
@@ -199,12 +200,14 @@ def main(argv: list[str] | None = None) -> int:
     kinds |= {kind: sum(k == kind for *_, k in answers) for kind in ("raises", "prose")}
     print(f"{len(answers)} answers over {source}; {kinds}")
 
+    load_before = tuple(round(x, 2) for x in os.getloadavg())
     naive_runs, sandbox_runs, idle_cpu = [], [], []
     for _ in range(args.repeats):
         naive_runs.append(run_naive(answers))
         sandbox_runs.append(run_sandbox(answers, args.workers))
         idle_cpu.append(idle_sandbox_cpu(args.workers))
 
+    load_after = tuple(round(x, 2) for x in os.getloadavg())
     naive_rewards = naive_runs[0][2]
     sandbox_rewards = sandbox_runs[0]["rewards"]
     disagreements = sum(
@@ -230,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
         "sandbox_start_and_close_cpu_s": box_idle_cpu,
         "speed_ratio_sandbox_vs_naive": naive_wall / box_wall,
         "isolation": sandbox_runs[0]["isolation"],
+        "load_average_before": load_before,
+        "load_average_after": load_after,
     }
     print(f"rewards agree on {len(answers) - disagreements}/{len(answers)} answers")
     print(
@@ -247,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         f"naive {naive_cpu / len(answers) * 1e3:.2f} ms/answer)"
     )
     print(f"speed ratio (naive wall / sandbox wall): {naive_wall / box_wall:.3f}x")
+    print(f"load average (1, 5, 15 min) at the end: {load_after}; before: {load_before}")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
     return 0 if disagreements == 0 else 1

@@ -379,14 +379,33 @@ def _make_audit_hook(workdir: str):
     return hook
 
 
+_timer_limits: list[float] = [0.0, 0.0]  # (wall, CPU) seconds per call, set in each child
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise _LimitExceeded("Timeout", f"exceeded the {_timer_limits[0]:g} s wall-time limit")
+
+
+def _on_cpu(signum: int, frame: Any) -> None:
+    raise _LimitExceeded("CPUTimeLimit", f"exceeded the {_timer_limits[1]:g} s CPU-time limit")
+
+
+def prepare_worker_process() -> None:
+    """What every child needs and can inherit, done once in the worker instead of per fork (each
+    page a child writes is copied for it, so the less it does the cheaper it is): an empty
+    environment and the per-call timer handlers (the worker itself never arms the timers)."""
+    os.environ.clear()
+    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.signal(signal.SIGPROF, _on_cpu)
+
+
 def _child_main(code: str, calls: list[list[str]], first: int, limits: dict, setup: dict) -> None:
     """Everything the forked child does. Never returns: the caller ``os._exit``s."""
     result_fd = setup["result_fd"]
     os.setsid()
     os.chdir(setup["workdir"])
-    devnull = os.open(os.devnull, os.O_RDWR)
     for target in (0, 1, 2):
-        os.dup2(devnull, target)
+        os.dup2(setup["devnull"], target)
     os.dup2(result_fd, 3)
     os.closerange(4, os.sysconf("SC_OPEN_MAX"))  # the worker's protocol pipes among them
     result_fd = 3
@@ -407,22 +426,15 @@ def _child_main(code: str, calls: list[list[str]], first: int, limits: dict, set
         os.setgroups([])
         os.setgid(uid)
         os.setuid(uid)
-    os.environ.clear()
+    if os.environ:  # the worker cleared it before forking (see prepare_worker_process)
+        os.environ.clear()
     if setup["guards"]:
         sys.addaudithook(_make_audit_hook(setup["workdir"]))
 
     wall = float(limits["wall_seconds"])
     max_output = int(limits["max_output_bytes"])
     setitimer, ITIMER_REAL, ITIMER_PROF = signal.setitimer, signal.ITIMER_REAL, signal.ITIMER_PROF
-
-    def on_alarm(signum, frame):
-        raise _LimitExceeded("Timeout", f"exceeded the {wall:g} s wall-time limit")
-
-    def on_cpu(signum, frame):
-        raise _LimitExceeded("CPUTimeLimit", f"exceeded the {cpu:g} s CPU-time limit")
-
-    signal.signal(signal.SIGALRM, on_alarm)
-    signal.signal(signal.SIGPROF, on_cpu)
+    _timer_limits[:] = [wall, cpu]  # for the handlers the worker installed before forking
 
     def guarded(action):
         """Run ``action`` under the per-call timers; returns (outcome dict, payload)."""
@@ -496,6 +508,7 @@ class Worker:
         self.workroot = "/tmp" if self.pid_namespace else config["workroot"]
         self.guards = bool(config.get("interpreter_guards", True))
         self.counter = 0
+        self.devnull = os.open(os.devnull, os.O_RDWR)  # the children's stdin/stdout/stderr
 
     # -- one answer --------------------------------------------------------------------------
 
@@ -537,6 +550,7 @@ class Worker:
         read_fd, write_fd = os.pipe()
         setup = {
             "result_fd": write_fd,
+            "devnull": self.devnull,
             "workdir": workdir,
             "uid": self.uid,
             "guards": self.guards,
@@ -877,6 +891,7 @@ def main() -> int:
     isolation["uid"] = config.get("uid")  # None: answers run under the evaluator's own uid
     for name in PRELOAD:
         __import__(name)
+    prepare_worker_process()
     worker = Worker(config)
     gc.collect()
     gc.freeze()  # keep the warm heap out of the children's collections (fewer copied pages)
