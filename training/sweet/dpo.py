@@ -113,8 +113,8 @@ def train_dpo(
             nll_coef=dpo_cfg.nll_coef,
         )
         return terms.loss, {
-            "dpo_loss": float(terms.dpo),
-            "nll": float(terms.nll),
+            "dpo_loss": float(terms.dpo.detach()),
+            "nll": float(terms.nll.detach()),
             "margin": float(terms.margin.mean()),
             "reward_accuracy": float((terms.margin > 0).float().mean()),
         }

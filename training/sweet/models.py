@@ -79,7 +79,7 @@ def load_trainable(
     """A model to train. LoRA: a fresh adapter on the (merged) policy, or the spec's adapter
     continued when ``continue_adapter``; full fine-tune: all weights trainable. A fresh adapter's
     random init is drawn from ``seed``, so the same config always starts from the same weights."""
-    from peft import LoraConfig, PeftModel, get_peft_model
+    from peft import PeftModel
 
     if cfg.lora and continue_adapter and ref.adapter is not None:
         base = load_base_model(ref, cfg, merge_adapter=False)
@@ -87,16 +87,12 @@ def load_trainable(
     else:
         model = load_base_model(ref, cfg)
         if cfg.lora:
-            lora = LoraConfig(
-                r=cfg.lora_r,
-                lora_alpha=cfg.lora_alpha,
-                lora_dropout=cfg.lora_dropout,
-                target_modules=list(cfg.target_modules),
-                task_type="CAUSAL_LM",
-            )
-            with torch.random.fork_rng(devices=[]):
-                torch.manual_seed(seed)
-                model = get_peft_model(model, lora)
+            model = apply_lora(model, cfg, seed=seed)
+    return training_mode(model, cfg)
+
+
+def training_mode(model: Any, cfg: ModelConfig) -> Any:
+    """Gradient checkpointing, no KV cache, and ``torch.compile`` as the config asks."""
     if cfg.gradient_checkpointing:
         model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
         if cfg.lora:
@@ -105,6 +101,22 @@ def load_trainable(
     if cfg.compile:  # in place: the module keeps its type (peft helpers, saving) but runs compiled
         model.compile(dynamic=True)
     return model
+
+
+def apply_lora(model: Any, cfg: ModelConfig, *, seed: int = 0) -> Any:
+    """Wrap ``model`` with a fresh LoRA adapter; its random init is drawn from ``seed``."""
+    from peft import LoraConfig, get_peft_model
+
+    lora = LoraConfig(
+        r=cfg.lora_r,
+        lora_alpha=cfg.lora_alpha,
+        lora_dropout=cfg.lora_dropout,
+        target_modules=list(cfg.target_modules),
+        task_type="CAUSAL_LM",
+    )
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return get_peft_model(model, lora)
 
 
 def frozen_reference(ref: ModelRef, cfg: ModelConfig) -> Any:
