@@ -25,6 +25,14 @@ from training.sweet.runfolder import finish_step, is_done, start_step
 STEPS = ("pairs", "critic", "candidates", "ranks", "step_pairs", "policy")
 
 
+def _main_first():
+    """Under ``accelerate launch``: the main process runs a data step first and marks it done; the
+    other ranks enter afterwards and skip it. A single process just runs it."""
+    from accelerate import PartialState
+
+    return PartialState().main_process_first()
+
+
 def _log(message: str) -> None:
     print(f"[sweet] {message}", flush=True)
 
@@ -186,11 +194,15 @@ def run_sweet(
 ) -> dict[str, Any]:
     """Steps 1→6. Complete steps are skipped, so rerunning resumes an interrupted run."""
     started = time.time()
-    pairs = run_pairs(data, run / "pairs", config)
-    critic = run_critic(pairs, policy, run / "critic", config)
-    candidates = run_candidates(data, policy, run / "candidates", config, sampler=sampler)
-    ranks = run_rank(candidates, critic, policy, run / "ranks", config)
-    step_pairs = run_step_pairs(ranks, run / "step_pairs", config)
+    with _main_first():
+        pairs = run_pairs(data, run / "pairs", config)
+    critic = run_critic(pairs, policy, run / "critic", config)  # training: every rank takes part
+    with _main_first():
+        candidates = run_candidates(data, policy, run / "candidates", config, sampler=sampler)
+    with _main_first():
+        ranks = run_rank(candidates, critic, policy, run / "ranks", config)
+    with _main_first():
+        step_pairs = run_step_pairs(ranks, run / "step_pairs", config)
     policy_dir = run_policy(step_pairs, policy, run / "policy", config)
     output = policy_dir / ("adapter" if config.model.lora else "model")
     summary = {"output": str(output), "seconds": round(time.time() - started, 1)}

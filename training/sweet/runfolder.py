@@ -30,8 +30,16 @@ def is_done(step_dir: Path) -> bool:
     return (step_dir / DONE).is_file()
 
 
+def _is_main_process() -> bool:
+    from accelerate import PartialState
+
+    return PartialState().is_main_process
+
+
 def start_step(step_dir: Path, config: SweetConfig, inputs: Mapping[str, str | Path]) -> None:
-    """Record the resolved config and the sha256 of every input file."""
+    """Record the resolved config and the sha256 of every input file (main process only)."""
+    if not _is_main_process():
+        return
     step_dir.mkdir(parents=True, exist_ok=True)
     dump_config(config, step_dir / "config.yaml")
     hashes = {}
@@ -61,6 +69,8 @@ def finish_step(
     started: float | None = None,
 ) -> None:
     """Write metrics.json (and loss.png from the history), then mark the step done."""
+    if not _is_main_process():
+        return
     record = dict(metrics)
     if started is not None:
         record["seconds"] = round(time.time() - started, 2)
