@@ -28,9 +28,9 @@ STEPS = ("pairs", "critic", "candidates", "ranks", "step_pairs", "policy")
 def _main_first():
     """Under ``accelerate launch``: the main process runs a data step first and marks it done; the
     other ranks enter afterwards and skip it. A single process just runs it."""
-    from accelerate import PartialState
+    from training.sweet.trainer import process_state
 
-    return PartialState().main_process_first()
+    return process_state().main_process_first()
 
 
 def _log(message: str) -> None:

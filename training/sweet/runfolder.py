@@ -31,9 +31,9 @@ def is_done(step_dir: Path) -> bool:
 
 
 def _is_main_process() -> bool:
-    from accelerate import PartialState
+    from training.sweet.trainer import process_state
 
-    return PartialState().is_main_process
+    return process_state().is_main_process
 
 
 def start_step(step_dir: Path, config: SweetConfig, inputs: Mapping[str, str | Path]) -> None:

@@ -43,7 +43,15 @@ def make_accelerator(dtype: str = "float32") -> Any:
     from accelerate import Accelerator
 
     mixed = "bf16" if dtype == "bfloat16" and torch.cuda.is_available() else "no"
-    return Accelerator(mixed_precision=mixed)
+    return Accelerator(mixed_precision=mixed, cpu=not torch.cuda.is_available())
+
+
+def process_state() -> Any:
+    """The process group as Accelerate sees it, created exactly as :func:`make_accelerator` would
+    (a state first created with other arguments would pin a single-process run on CPU)."""
+    from accelerate import PartialState
+
+    return PartialState(cpu=not torch.cuda.is_available())
 
 
 def _rng_state() -> dict[str, Any]:
