@@ -12,8 +12,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 def _training_modules() -> list[str]:
     return sorted(
-        info.name
-        for info in pkgutil.walk_packages(training.__path__, prefix="training.")
+        info.name for info in pkgutil.walk_packages(training.__path__, prefix="training.")
     )
 
 

@@ -1,4 +1,7 @@
-"""Where Duet keeps its files: models, renders, checkpoints, runs (``DUET_DATA_DIR``, default var/)."""
+"""Where Duet keeps its files: models, renders, checkpoints, runs.
+
+The root is ``DUET_DATA_DIR`` (default ``var/`` in the repository).
+"""
 
 from __future__ import annotations
 

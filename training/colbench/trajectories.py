@@ -1,9 +1,10 @@
 """Trajectories in the official ColBench JSONL format.
 
-A row is ``{task, dialogue_history: [{role, content, input?, output?}], answer, reward}``. Agent turns
-(role ``assistant``) carry ``input``, the exact formatted prompt the model received, and ``output``,
-its raw text. Duet may add ``success`` and ``meta`` at the top level and ``model`` (the model or
-adapter that produced an agent turn) on a turn; readers of the official format ignore them.
+A row is ``{task, dialogue_history: [{role, content, input?, output?}], answer, reward}``.
+Agent turns (role ``assistant``) carry ``input``, the exact formatted prompt the model
+received, and ``output``, its raw text. Duet may add ``success`` and ``meta`` at the top
+level and ``model`` (the model or adapter that produced an agent turn) on a turn; readers
+of the official format ignore them.
 """
 
 from __future__ import annotations
