@@ -74,6 +74,21 @@ def _register_simulate(subparsers: argparse._SubParsersAction) -> None:
     simulate.add_argument("--max-tokens", type=int, default=512, help="per agent turn")
     simulate.add_argument("--batch-size", type=int, default=32, help="episodes per agent call")
     simulate.add_argument("--out", required=True, metavar="FILE", help="trajectory JSONL to write")
+    simulate.add_argument(
+        "--load-adapter",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="load a LoRA adapter into the agent under NAME before the run (repeatable)",
+    )
+    simulate.add_argument(
+        "--active-adapter-file",
+        metavar="FILE",
+        help=(
+            "file naming the adapter for the next agent turns, re-read every round: rewrite it "
+            "mid-run to switch versions (empty or missing: the agent's default)"
+        ),
+    )
     simulate.add_argument("--no-progress", action="store_true", help="no progress bar")
     simulate.set_defaults(handler=_simulate)
 
@@ -89,6 +104,7 @@ def _simulate(args: argparse.Namespace) -> int:
     from training.colbench.simulators.factory import make_simulators
     from training.colbench.tasks import TaskFormatError, load_tasks
     from training.colbench.trajectories import write_trajectories
+    from training.llm.pointer import AdapterPointerFile
     from training.llm.spec import load_llm
 
     if args.best_of_n < 1 or (args.limit is not None and args.limit < 1):
@@ -101,7 +117,17 @@ def _simulate(args: argparse.Namespace) -> int:
         return 2
     tasks = tasks[: args.limit] if args.limit else tasks
     started = time.perf_counter()
+    adapters = []
+    for item in args.load_adapter:
+        name, sep, path = item.partition("=")
+        if not sep or not name or not path:
+            print(f"--load-adapter: expected NAME=PATH, got {item!r}", file=sys.stderr)
+            return 2
+        adapters.append((name, path))
     agent = load_llm(args.agent or f"local:{paths.default_agent_path()}")
+    for name, path in adapters:
+        agent.load_adapter(name, path)
+    pointer = AdapterPointerFile(args.active_adapter_file) if args.active_adapter_file else None
     simulators = make_simulators(args.simulator, {task.kind for task in tasks})
     config = RolloutConfig(
         k=args.best_of_n,
@@ -111,7 +137,14 @@ def _simulate(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
     )
     try:
-        trajectories = rollout(tasks, agent, simulators, config, progress=not args.no_progress)
+        trajectories = rollout(
+            tasks,
+            agent,
+            simulators,
+            config,
+            progress=not args.no_progress,
+            adapter_pointer=pointer,
+        )
     finally:
         agent.close()
         for simulator in simulators.values():

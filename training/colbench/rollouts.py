@@ -21,6 +21,7 @@ from training.colbench.simulators.base import BackendSimulator, FrontendSimulato
 from training.colbench.tasks import Task
 from training.colbench.trajectories import Trajectory
 from training.llm.base import LLM, SamplingParams
+from training.llm.pointer import AdapterPointer, FixedAdapter
 
 Simulators = Mapping[str, BackendSimulator | FrontendSimulator]
 
@@ -63,8 +64,15 @@ def run_episodes(
     config: RolloutConfig,
     *,
     on_finished: Callable[[int], None] | None = None,
+    adapter_pointer: AdapterPointer | None = None,
 ) -> None:
-    """Drive reset environments to the end. ``on_finished(n)`` reports newly finished episodes."""
+    """Drive reset environments to the end. ``on_finished(n)`` reports newly finished episodes.
+
+    ``adapter_pointer`` (default: ``config.adapter``, fixed) is read before every agent call, so
+    moving it mid-run switches the adapter for the following turns; each turn records the adapter
+    that produced it (``Turn.model``).
+    """
+    pointer = adapter_pointer or FixedAdapter(config.adapter)
     base = SamplingParams(
         n=1,
         temperature=config.agent_temperature,
@@ -80,7 +88,7 @@ def run_episodes(
             seed = None if config.seed is None else config.seed * 1_000_003 + round_index
             params = replace(base, seed=seed)
             prompts = [agent.chat_prompt(env.agent_messages()) for env in batch]
-            results = agent.generate(prompts, params, adapter=config.adapter)
+            results = agent.generate(prompts, params, adapter=pointer.current())
             for env, prompt, choices in zip(batch, prompts, results, strict=True):
                 completion = choices[0]
                 env.act(completion.text, prompt=prompt, model=completion.model or agent.spec)
@@ -116,8 +124,12 @@ def rollout(
     config: RolloutConfig | None = None,
     *,
     progress: bool = False,
+    adapter_pointer: AdapterPointer | None = None,
 ) -> list[Trajectory]:
-    """``config.k`` episodes per task, in task order (task 0's k rollouts first)."""
+    """``config.k`` episodes per task, in task order (task 0's k rollouts first).
+
+    ``adapter_pointer`` lets the active adapter switch mid-run (see :func:`run_episodes`).
+    """
     config = config or RolloutConfig()
     envs: list[ColBenchEnvironment] = []
     for task in tasks:
@@ -138,7 +150,9 @@ def rollout(
         from tqdm import tqdm
 
         with tqdm(total=len(envs), desc="episodes", unit="ep") as bar:
-            run_episodes(envs, agent, config, on_finished=bar.update)
+            run_episodes(
+                envs, agent, config, on_finished=bar.update, adapter_pointer=adapter_pointer
+            )
     else:
-        run_episodes(envs, agent, config)
+        run_episodes(envs, agent, config, adapter_pointer=adapter_pointer)
     return [env.trajectory for env in envs]
