@@ -18,6 +18,8 @@ from training.llm import (
     UnknownAdapter,
     load_llm,
 )
+from training.llm.adapters import adapter_version_name
+from training.llm.tiny_model import build_tiny_adapter
 
 MESSAGES = [
     {"role": "system", "content": "You write Python functions."},
@@ -260,11 +262,19 @@ def test_spec_adapter_is_the_default_and_base_model_is_still_reachable(
 ):
     llm = load_llm(f"local:{tiny_model_dir}@{adapter_dirs['alpha']}")
     prompt = llm.chat_prompt(MESSAGES)
-    assert llm.default_adapter == "alpha"
-    assert llm.score(prompt, "def") == pytest.approx(llm.score(prompt, "def", adapter="alpha"))
+    name = llm.default_adapter
+    assert name == adapter_version_name(adapter_dirs["alpha"]) and name.startswith("alpha-")
+    assert llm.score(prompt, "def") == pytest.approx(llm.score(prompt, "def", adapter=name))
     assert llm.score(prompt, "def", adapter=BASE_MODEL) != pytest.approx(
         llm.score(prompt, "def"), abs=1e-3
     )
+
+
+def test_adapter_versions_in_same_named_folders_get_different_names(tiny_model_dir, tmp_path):
+    first = build_tiny_adapter(tiny_model_dir, tmp_path / "run1" / "adapter", seed=1)
+    second = build_tiny_adapter(tiny_model_dir, tmp_path / "run2" / "adapter", seed=2)
+    assert adapter_version_name(str(first)) != adapter_version_name(str(second))
+    assert adapter_version_name(str(first)).startswith("adapter-")
 
 
 async def test_adapter_changes_mid_stream_do_not_change_the_running_request(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -25,3 +26,20 @@ def check_adapter_dir(path: str) -> dict:
     if not any((Path(path) / name).is_file() for name in WEIGHT_FILES):
         raise InvalidAdapter(f"{path} has no adapter weights (adapter_model.safetensors)")
     return config
+
+
+def adapter_version_name(path: str) -> str:
+    """A name that identifies one adapter version: the folder name plus a digest of its weights.
+
+    Training runs all write their adapter to a folder called ``adapter``; naming a spec's adapter
+    by the folder alone would attribute turns from different versions to the same name.
+    """
+    folder = Path(path)
+    weights = next((folder / name for name in WEIGHT_FILES if (folder / name).is_file()), None)
+    if weights is None:
+        raise InvalidAdapter(f"{path} has no adapter weights (adapter_model.safetensors)")
+    digest = hashlib.sha256()
+    with open(weights, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return f"{folder.resolve().name}-{digest.hexdigest()[:8]}"

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import torch
 
-from training.llm.adapters import check_adapter_dir
+from training.llm.adapters import adapter_version_name, check_adapter_dir
 from training.llm.base import (
     BASE_MODEL,
     LLM,
@@ -98,7 +98,7 @@ class LocalLLM(LLM):
         )
         self.path = path
         if adapter_path is not None:
-            name = Path(adapter_path).name
+            name = adapter_version_name(str(adapter_path))
             self.load_adapter(name, str(adapter_path))
             self._default_adapter = name
 
