@@ -191,21 +191,40 @@ class BackendOracleSimulator(BackendSimulator):
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
         return [(score, facts[index]) for index, score in ranked]
 
+    def said(self, matches: Sequence[tuple[float, Fact]], threshold: float) -> list[str]:
+        """The fact texts a reply holds, given ``matches`` (best first); empty = "I don't know"."""
+        chosen = [fact.text for score, fact in matches if score >= threshold]
+        return chosen[:MAX_FACTS_PER_REPLY]
+
     def reply(self, message: str, task: Task, dialogue: Sequence[Turn] = ()) -> str:
-        chosen = [fact for score, fact in self.matches(message, task) if score >= self.threshold]
-        if not chosen:
+        said = self.said(self.matches(message, task), self.threshold)
+        if not said:
             return render_prompt("backend_unknown_reply", self.prompts_dir)
-        return " ".join(fact.text for fact in chosen[:MAX_FACTS_PER_REPLY])
+        return " ".join(said)
 
 
 # -- threshold calibration -------------------------------------------------------------------
 
 
-def load_calibration(path: Path = CALIBRATION_FILE) -> list[dict[str, Any]]:
-    """Labelled questions: ``{ground_truth, question, expect}``; ``expect`` is a substring the
-    reply must contain, or ``null`` for a question the hidden function cannot answer."""
+def load_calibration(
+    path: Path = CALIBRATION_FILE, split: str | None = None
+) -> list[dict[str, Any]]:
+    """Labelled questions: ``{task, split, ground_truth, question, expect}``. ``expect`` is text
+    the reply must contain (a string, or a list of acceptable alternatives), or ``null`` for a
+    question the hidden function cannot answer. ``split`` is ``tune`` (used to choose weights and
+    the threshold) or ``heldout`` (questions about train tasks never looked at while tuning);
+    pass ``split`` to keep one part."""
     with open(path, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+        rows = [json.loads(line) for line in handle if line.strip()]
+    return [row for row in rows if split is None or row.get("split") == split]
+
+
+def reply_is_right(said: Sequence[str], expect: str | Sequence[str] | None) -> bool:
+    """Whether the facts said (empty = "I don't know") satisfy a calibration label."""
+    if expect is None:
+        return not said
+    alternatives = [expect] if isinstance(expect, str) else list(expect)
+    return any(option in text for text in said for option in alternatives)
 
 
 def calibrate(
@@ -226,14 +245,9 @@ def calibrate(
         rows.append((simulator.matches(example["question"], task), example["expect"]))
     accuracy = {}
     for threshold in thresholds:
-        correct = 0
-        for matches, expect in rows:
-            said = [fact.text for score, fact in matches if score >= threshold]
-            said = said[:MAX_FACTS_PER_REPLY]
-            if expect is None:
-                correct += not said
-            else:
-                correct += any(expect in text for text in said)
+        correct = sum(
+            reply_is_right(simulator.said(matches, threshold), expect) for matches, expect in rows
+        )
         accuracy[threshold] = correct / len(rows)
     return accuracy
 
@@ -249,11 +263,20 @@ def _main() -> None:
     grid = [round(0.025 * i, 3) for i in range(0, 41)]
     if args.retriever == "bm25":
         grid = [round(0.25 * i, 2) for i in range(0, 21)]
-    accuracy = calibrate(simulator, load_calibration(args.calibration), grid)
+    tune = load_calibration(args.calibration, "tune")
+    heldout = load_calibration(args.calibration, "heldout")
+    accuracy = calibrate(simulator, tune, grid)
     for threshold, value in accuracy.items():
         print(f"{threshold:6.3f}  {value:.3f}")
     best = max(accuracy.items(), key=lambda item: (item[1], -abs(item[0] - simulator.threshold)))
-    print(f"best threshold {best[0]} accuracy {best[1]:.3f}; current default {simulator.threshold}")
+    print(f"tune ({len(tune)} questions): best threshold {best[0]} accuracy {best[1]:.3f}")
+    at_default = calibrate(simulator, tune + heldout, [simulator.threshold])[simulator.threshold]
+    tune_at = calibrate(simulator, tune, [simulator.threshold])[simulator.threshold]
+    held_at = calibrate(simulator, heldout, [simulator.threshold])[simulator.threshold]
+    print(
+        f"default threshold {simulator.threshold}: tune {tune_at:.3f}, "
+        f"held-out ({len(heldout)} questions) {held_at:.3f}, all {at_default:.3f}"
+    )
 
 
 if __name__ == "__main__":
