@@ -1,4 +1,5 @@
-"""Screenshot similarity: the offline metric's identities, metric labelling, local CLIP loading."""
+"""Screenshot similarity: the offline metrics' identities and ordering, metric labelling, local
+CLIP loading."""
 
 from __future__ import annotations
 
@@ -12,14 +13,20 @@ from PIL import Image, ImageDraw
 from training.colbench.evaluation.similarity import (
     CLIP_ENV_VAR,
     OFFLINE_METRIC,
+    OFFLINE_V1,
+    OFFLINE_V2,
     ClipImageScorer,
     MetricMismatch,
-    OfflineImageScorer,
+    OfflineV1Scorer,
+    OfflineV2Scorer,
     SimilarityScore,
     load_scorer,
     mean_score,
     page_similarity,
+    scorer_for_metric,
 )
+
+OFFLINE_SCORERS = [OfflineV1Scorer, OfflineV2Scorer]
 
 
 def _png(image: Image.Image) -> bytes:
@@ -43,23 +50,29 @@ def _page(background="white", nav="#1e3a8a", cards=3, height=1200) -> bytes:
 
 
 BLANK = _png(Image.new("RGB", (1280, 800), "white"))
+V1_PAGE_VS_DARK = 0.4123069352703752
+V1_PAGE_VS_BLANK = 0.7249604516978352
 
 
-def test_offline_metric_is_one_for_identical_images():
+@pytest.mark.parametrize("scorer_class", OFFLINE_SCORERS)
+def test_offline_metric_is_one_for_identical_images(scorer_class):
     page = _page()
-    assert OfflineImageScorer().score(page, page) == SimilarityScore(1.0, OFFLINE_METRIC)
+    scorer = scorer_class()
+    assert scorer.score(page, page) == SimilarityScore(1.0, scorer.metric)
 
 
-def test_offline_metric_is_symmetric_and_in_unit_range():
-    scorer = OfflineImageScorer()
+@pytest.mark.parametrize("scorer_class", OFFLINE_SCORERS)
+def test_offline_metric_is_symmetric_and_in_unit_range(scorer_class):
+    scorer = scorer_class()
     a, b = _page(), _page(background="#1f2937", nav="#991b1b", cards=2)
     forward, backward = scorer.score(a, b), scorer.score(b, a)
     assert forward.value == pytest.approx(backward.value)
     assert 0.0 <= forward.value <= 1.0
 
 
-def test_offline_metric_ranks_a_blank_page_below_a_near_copy():
-    scorer = OfflineImageScorer()
+@pytest.mark.parametrize("scorer_class", OFFLINE_SCORERS)
+def test_offline_metric_ranks_a_blank_page_below_a_near_copy(scorer_class):
+    scorer = scorer_class()
     target = _page()
     near_copy = _page(nav="#1e40af")  # a slightly different blue
     other_layout = _page(cards=1)
@@ -69,10 +82,51 @@ def test_offline_metric_ranks_a_blank_page_below_a_near_copy():
     assert scorer.score(target, dark) < near
 
 
+def test_offline_v2_scores_a_blank_page_below_half_against_a_rich_one():
+    assert OfflineV2Scorer().score(BLANK, _page()).value < 0.5
+
+
+def test_offline_v2_gives_no_coverage_or_structure_credit_to_a_blank_page():
+    terms = OfflineV2Scorer().components(BLANK, _page())
+    assert terms["coverage"] == 0.0
+    assert terms["structure"] < 0.05
+
+
+def test_offline_v2_scores_a_small_edit_above_a_different_page():
+    scorer = OfflineV2Scorer()
+    target = _page()
+    small_edit = _page(nav="#b91c1c")  # one colour changed
+    different = _page(background="#1f2937", nav="#991b1b", cards=2, height=900)
+    assert scorer.score(small_edit, target) > scorer.score(different, target)
+
+
+def test_offline_v1_reproduces_its_recorded_values():
+    """offline-v1 must not drift: these are the values the original implementation gave."""
+    scorer = scorer_for_metric(OFFLINE_V1)
+    other = _page(background="#1f2937", nav="#991b1b", cards=2)
+    assert scorer.score(_page(), other).value == pytest.approx(V1_PAGE_VS_DARK, abs=1e-12)
+    assert scorer.score(_page(), BLANK).value == pytest.approx(V1_PAGE_VS_BLANK, abs=1e-12)
+
+
 def test_scores_name_their_metric():
-    score = OfflineImageScorer().score(_page(), BLANK)
-    assert score.metric == OFFLINE_METRIC
-    assert str(score).endswith(f"({OFFLINE_METRIC})")
+    for scorer, name in ((OfflineV1Scorer(), "offline-v1"), (OfflineV2Scorer(), "offline-v2")):
+        score = scorer.score(_page(), BLANK)
+        assert score.metric == scorer.metric == name
+        assert str(score).endswith(f"({name})")
+
+
+def test_offline_metrics_are_looked_up_by_name():
+    assert isinstance(scorer_for_metric(OFFLINE_V1), OfflineV1Scorer)
+    assert isinstance(scorer_for_metric(OFFLINE_V2), OfflineV2Scorer)
+    with pytest.raises(ValueError, match="unknown offline similarity metric 'offline-v9'"):
+        scorer_for_metric("offline-v9")
+
+
+def test_scores_of_v1_and_v2_do_not_mix():
+    v1 = OfflineV1Scorer().score(_page(), BLANK)
+    v2 = OfflineV2Scorer().score(_page(), BLANK)
+    with pytest.raises(MetricMismatch):
+        _ = v1 < v2
 
 
 def test_comparing_scores_of_different_metrics_raises():
@@ -93,9 +147,11 @@ def test_averaging_scores_of_different_metrics_raises():
     assert mean_score(scores[:1] * 2) == SimilarityScore(0.5, OFFLINE_METRIC)
 
 
-def test_offline_metric_is_the_default_without_a_clip_path(monkeypatch):
+def test_offline_v2_is_the_default_without_a_clip_path(monkeypatch):
     monkeypatch.delenv(CLIP_ENV_VAR, raising=False)
-    assert load_scorer().metric == OFFLINE_METRIC
+    assert OFFLINE_METRIC == OFFLINE_V2
+    assert load_scorer().metric == OFFLINE_V2
+    assert load_scorer(offline_metric=OFFLINE_V1).metric == OFFLINE_V1
 
 
 def test_configured_clip_path_without_a_checkpoint_is_an_error(monkeypatch, tmp_path):
@@ -104,9 +160,10 @@ def test_configured_clip_path_without_a_checkpoint_is_an_error(monkeypatch, tmp_
         load_scorer()
 
 
-def test_scorer_rejects_inputs_that_are_not_images():
+@pytest.mark.parametrize("scorer_class", OFFLINE_SCORERS)
+def test_scorer_rejects_inputs_that_are_not_images(scorer_class):
     with pytest.raises(TypeError, match="expected PNG bytes"):
-        OfflineImageScorer().score("not an image", BLANK)
+        scorer_class().score("not an image", BLANK)
 
 
 @pytest.fixture(scope="module")
@@ -172,23 +229,23 @@ TARGET_HTML = (
 
 @pytest.mark.browser
 def test_page_similarity_is_one_for_the_hidden_page_itself(renderer):
-    scorer = OfflineImageScorer()
+    scorer = OfflineV2Scorer()
     score = page_similarity(TARGET_HTML, TARGET_HTML, renderer=renderer, scorer=scorer)
-    assert score == SimilarityScore(1.0, OFFLINE_METRIC)
+    assert score == SimilarityScore(1.0, OFFLINE_V2)
 
 
 @pytest.mark.browser
 def test_page_similarity_is_zero_without_a_usable_page(renderer):
-    scorer = OfflineImageScorer()
+    scorer = OfflineV2Scorer()
     for agent_html in (None, "", "<html>" + "x" * 60_000 + "</html>"):
         assert page_similarity(agent_html, TARGET_HTML, renderer=renderer, scorer=scorer) == (
-            SimilarityScore(0.0, OFFLINE_METRIC)
+            SimilarityScore(0.0, OFFLINE_V2)
         )
 
 
 @pytest.mark.browser
 def test_page_similarity_ranks_a_blank_page_below_a_close_one(renderer):
-    scorer = OfflineImageScorer()
+    scorer = OfflineV2Scorer()
     close = TARGET_HTML.replace("Hello", "Hello there")
     blank = "<html><body></body></html>"
     near = page_similarity(close, TARGET_HTML, renderer=renderer, scorer=scorer)
