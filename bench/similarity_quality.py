@@ -90,14 +90,23 @@ def heading_only(html: str) -> str:
 BLANK = "<html><body></body></html>"
 
 
+PERTURBATIONS = {"colour": swap_one_colour, "section": remove_one_section,
+                 "heading": shrink_heading}  # fmt: skip
+
+
 def candidate_pages(targets: list[str]) -> list[dict[str, list[str]]]:
-    """Per target, the HTML of each class of candidate."""
+    """Per target, the HTML of each class of candidate (``b:<kind>`` holds each perturbation
+    alone as well, for the per-kind table)."""
     out = []
     for i, target in enumerate(targets):
-        perturbed = [p for f in (swap_one_colour, remove_one_section, shrink_heading)
-                     if (p := f(target)) is not None and p != target]  # fmt: skip
-        others = [targets[(i + k) % len(targets)] for k in (1, 2, 3)]
-        out.append({"a": [target], "b": perturbed, "c": others, "d": [BLANK, heading_only(target)]})
+        case = {"a": [target], "b": []}
+        for kind, perturb in PERTURBATIONS.items():
+            if (page := perturb(target)) is not None and page != target:
+                case["b"].append(page)
+                case[f"b:{kind}"] = [page]
+        case["c"] = [targets[(i + k) % len(targets)] for k in (1, 2, 3)]
+        case["d"] = [BLANK, heading_only(target)]
+        out.append(case)
     return out
 
 
@@ -126,8 +135,11 @@ def evaluate(metric: str, cases: list[dict[str, list[str]]], pngs: dict[str, byt
         target = pngs[case["a"][0]]
         row = {}
         for name, pages in case.items():
-            row[name] = statistics.fmean(scorer.score(pngs[p], target).value for p in pages)
+            values = [scorer.score(pngs[p], target).value for p in pages]
+            row[name] = statistics.fmean(values)
             count += len(pages)
+            if name == "d":
+                row["blank"], row["heading-only"] = values
         rows.append(row)
     ms_per_score = 1000 * (time.perf_counter() - started) / count
 
@@ -143,6 +155,10 @@ def evaluate(metric: str, cases: list[dict[str, list[str]]], pngs: dict[str, byt
         }
 
     results = {"all": summary(rows)}
+    results["per-kind"] = {
+        kind: statistics.fmean(r[kind] for r in rows if kind in r)
+        for kind in ["b:" + k for k in PERTURBATIONS] + ["blank", "heading-only"]
+    }
     results["test"] = summary([r for r, s in zip(rows, splits, strict=True) if s == "test"])
     return results, ms_per_score
 
@@ -167,13 +183,21 @@ def main() -> int:
     print("| metric | pages | a identical | b perturbed | c other page | d blank/heading "
           "| b>c>d | b>c | c>d | ms/score |")  # fmt: skip
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    per_kind = {}
     for metric in args.metrics:
         results, ms = evaluate(metric, cases, pngs, splits)
+        per_kind[metric] = results.pop("per-kind")
         for subset, r in results.items():
             print(
                 f"| {metric} | {subset} ({r['n']}) | {r['a']:.3f} | {r['b']:.3f} | {r['c']:.3f} "
                 f"| {r['d']:.3f} | {r['b>c>d']:.0%} | {r['b>c']:.0%} | {r['c>d']:.0%} | {ms:.1f} |"
             )
+    kinds = list(next(iter(per_kind.values())))
+    print("\nMean score per candidate kind:\n")
+    print("| metric | " + " | ".join(kinds) + " |")
+    print("| --- |" + " ---: |" * len(kinds))
+    for metric, means in per_kind.items():
+        print(f"| {metric} | " + " | ".join(f"{means[k]:.3f}" for k in kinds) + " |")
     return 0
 
 
