@@ -50,6 +50,47 @@ def test_else_branch_states_the_opposite_condition():
     assert "If w is more than 2, c is 9." in [f.text for f in function_facts(source)]
 
 
+TIP = (
+    "def tip_amount(bill, service):\n"
+    "    rates = {'poor': 0.05, 'ok': 0.12, 'great': 0.2}\n"
+    "    tip = bill * rates.get(service, 0.12)\n"
+    "    return round(max(tip, 2.0), 2)"
+)
+
+
+def test_dictionary_literal_is_rendered_as_a_table():
+    texts = [f.text for f in function_facts(TIP)]
+    assert "rates maps 'poor' → 0.05, 'ok' → 0.12, 'great' → 0.2." in texts
+
+
+def test_each_table_row_is_also_its_own_fact():
+    assert "For 'great', rates gives 0.2." in [f.text for f in function_facts(TIP)]
+
+
+def test_default_of_a_dict_get_is_stated():
+    texts = [f.text for f in function_facts(TIP)]
+    assert "If service is not one of the keys of rates, the default 0.12 is used." in texts
+
+
+def test_min_of_max_is_said_as_a_range():
+    source = "def f(x):\n    return min(max(x, 0), 80)"
+    assert "kept between 0 and 80 (at least 0, at most 80)" in function_facts(source)[-1].text
+
+
+def test_tuple_of_constants_becomes_one_fact_per_name():
+    texts = [f.text for f in function_facts("def f(x):\n    low, high = 200, 500\n    return x")]
+    assert "low is 200." in texts and "high is 500." in texts
+
+
+def test_local_names_in_conditions_are_split_but_arguments_and_quoted_text_are_not():
+    source = (
+        "def f(code):\n    max_len = 3\n"
+        "    if len(code) > max_len and code == 'A_B':\n        return 1"
+    )
+    texts = [f.text for f in function_facts(source)]
+    assert "If the length of code is more than max len and code is 'A_B', the result is 1." in texts
+
+
 def test_ground_truth_that_does_not_parse_falls_back_to_lines():
     facts = function_facts("def broken(:\n    return 1\n")
     assert [f.text for f in facts] == ["def broken(:", "return 1"]
@@ -82,9 +123,23 @@ def test_oracle_is_deterministic(oracle):
     assert oracle.reply(question, TASK) == oracle.reply(question, TASK)
 
 
-def test_default_threshold_is_accurate_on_the_calibration_set(oracle):
-    accuracy = calibrate(oracle, load_calibration(), [oracle.threshold])[oracle.threshold]
+def test_default_threshold_is_accurate_on_the_held_out_questions(oracle):
+    heldout = load_calibration(split="heldout")
+    assert len(heldout) >= 60
+    accuracy = calibrate(oracle, heldout, [oracle.threshold])[oracle.threshold]
     assert accuracy >= 0.7
+
+
+def test_calibration_questions_come_from_bundled_train_tasks_only():
+    import json
+
+    from training.paths import bundled_tasks_dir
+
+    path = bundled_tasks_dir() / "backend" / "train.jsonl"
+    train = {json.loads(line)["id"]: json.loads(line) for line in path.read_text().splitlines()}
+    rows = [row for row in load_calibration() if row["task"] != "handwritten"]
+    assert len(rows) >= 120
+    assert all(train[row["task"]]["ground_truth"] == row["ground_truth"] for row in rows)
 
 
 def test_bm25_fallback_answers_a_question_sharing_words_with_a_fact():

@@ -44,6 +44,8 @@ DEFAULT_BM25_THRESHOLD = 0.25
 LEXICAL_WEIGHT = 0.2
 SIGNATURE_PENALTY = 0.1
 MAX_FACTS_PER_REPLY = 2
+RELATED_MARGIN = 1.0  # 0.1 cost 0.8 points on the tune split; see BENCHMARKS.md
+MAX_REPLY_CHARS = 400
 MAX_QUESTIONS = 4
 CALIBRATION_FILE = Path(__file__).with_name("oracle_calibration.jsonl")
 
@@ -192,9 +194,20 @@ class BackendOracleSimulator(BackendSimulator):
         return [(score, facts[index]) for index, score in ranked]
 
     def said(self, matches: Sequence[tuple[float, Fact]], threshold: float) -> list[str]:
-        """The fact texts a reply holds, given ``matches`` (best first); empty = "I don't know"."""
-        chosen = [fact.text for score, fact in matches if score >= threshold]
-        return chosen[:MAX_FACTS_PER_REPLY]
+        """The fact texts a reply holds, given ``matches`` (best first); empty = "I don't know".
+
+        The best fact is said if it clears ``threshold``; a second one only if it also scores
+        within :data:`RELATED_MARGIN` of the best (a closely related detail, e.g. the default
+        next to a table) and both fit in :data:`MAX_REPLY_CHARS`."""
+        if not matches or matches[0][0] < threshold:
+            return []
+        best_score, best = matches[0]
+        said = [best.text]
+        for score, fact in matches[1:MAX_FACTS_PER_REPLY]:
+            close = score >= max(threshold, best_score - RELATED_MARGIN)
+            if close and len(" ".join([*said, fact.text])) <= MAX_REPLY_CHARS:
+                said.append(fact.text)
+        return said
 
     def reply(self, message: str, task: Task, dialogue: Sequence[Turn] = ()) -> str:
         said = self.said(self.matches(message, task), self.threshold)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 from dataclasses import dataclass
 
@@ -56,7 +57,8 @@ class Fact:
     text: str
     code: str
     kind: str = "statement"
-    """``signature`` (name and arguments), ``statement``, ``docstring``, ``comment`` or ``line``."""
+    """``signature`` (name and arguments), ``statement``, ``table`` (a whole dictionary literal),
+    ``entry`` (one row of a table), ``docstring``, ``comment`` or ``line``."""
 
     @property
     def search_text(self) -> str:
@@ -81,6 +83,8 @@ def words(node: ast.expr) -> str:
             return f"{words(args[0])} rounded to {ast.unparse(args[1])} decimals"
         if name == "round" and len(args) == 1:
             return f"{words(args[0])} rounded to a whole number"
+        if name in ("min", "max") and len(args) == 2 and (clamp := _clamp_words(node)):
+            return clamp
         if name in ("min", "max") and len(args) == 2:
             value, bound = args
             if isinstance(value, ast.Constant) and not isinstance(bound, ast.Constant):
@@ -113,15 +117,72 @@ def negate(node: ast.expr) -> str:
 
 
 def _dict_words(node: ast.Dict) -> str | None:
-    pairs = []
-    for key, value in zip(node.keys, node.values, strict=True):
-        if key is None:
-            return None
-        pairs.append(f"{ast.unparse(key)} to {ast.unparse(value)}")
+    """A dictionary literal as a table: "'great' → 0.2, 'ok' → 0.12"; None if it has ``**``."""
+    pairs = _dict_pairs(node)
     if not pairs:
         return None
-    joined = ", ".join(pairs[:-1]) + (" and " if len(pairs) > 1 else "") + pairs[-1]
-    return f"maps {joined}"
+    return "maps " + ", ".join(f"{key} → {value}" for key, value in pairs)
+
+
+def _dict_pairs(node: ast.Dict) -> list[tuple[str, str]]:
+    if any(key is None for key in node.keys):
+        return []
+    return [(ast.unparse(k), ast.unparse(v)) for k, v in zip(node.keys, node.values, strict=True)]
+
+
+def _clamp_words(node: ast.Call) -> str | None:
+    """``min(max(x, lo), hi)`` or ``max(min(x, hi), lo)`` as "x, kept between lo and hi"."""
+    outer = node.func.id if isinstance(node.func, ast.Name) else ""
+    inner = node.args[0]
+    if not (
+        isinstance(inner, ast.Call)
+        and isinstance(inner.func, ast.Name)
+        and {outer, inner.func.id} == {"min", "max"}
+        and len(inner.args) == 2
+        and not inner.keywords
+    ):
+        return None
+    value, inner_bound = inner.args
+    lo, hi = (inner_bound, node.args[1]) if outer == "min" else (node.args[1], inner_bound)
+    return (
+        f"{words(value)}, kept between {ast.unparse(lo)} and {ast.unparse(hi)} "
+        f"(at least {ast.unparse(lo)}, at most {ast.unparse(hi)})"
+    )
+
+
+_IDENTIFIER = re.compile(r"\b[A-Za-z]+(?:_[A-Za-z0-9]+)+\b")
+
+
+def spoken(condition: str, keep: frozenset[str] = frozenset()) -> str:
+    """A condition as a person says it: identifiers split into words (``max_days`` → "max
+    days"), except the names in ``keep`` (the function's arguments, which the agent must use
+    verbatim); text inside quotes is left alone."""
+    parts = re.split(r"('[^']*'|\"[^\"]*\")", condition)
+    return "".join(
+        part
+        if part[:1] in ("'", '"')
+        else _IDENTIFIER.sub(lambda m: m[0] if m[0] in keep else m[0].replace("_", " "), part)
+        for part in parts
+    )
+
+
+def _defaults_from_get(node: ast.AST) -> list[str]:
+    """ "If service is not in rates, 0.12 is used." for each ``rates.get(service, 0.12)``."""
+    said = []
+    for call in ast.walk(node):
+        if (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "get"
+            and len(call.args) == 2
+            and not call.keywords
+        ):
+            table, key, default = ast.unparse(call.func.value), call.args[0], call.args[1]
+            said.append(
+                f"If {spoken(ast.unparse(key))} is not one of the keys of {spoken(table)}, "
+                f"the default {ast.unparse(default)} is used"
+            )
+    return said
 
 
 _OUR_OPENINGS = ("if ", "for ", "while ", "on ", "the ", "it ", "otherwise", "inside ")
@@ -169,10 +230,11 @@ class _FactCollector:
     def __init__(self) -> None:
         self.facts: list[Fact] = []
         self.depth = 0  # function nesting: inner functions are helpers, not the signature
+        self.arguments: frozenset[str] = frozenset()  # said verbatim, never split into words
 
-    def add(self, condition: str, clause: str, node: ast.AST) -> None:
+    def add(self, condition: str, clause: str, node: ast.AST, kind: str = "statement") -> None:
         code = ast.unparse(node).split("\n")[0]
-        self.facts.append(Fact(_sentence(condition, clause), code))
+        self.facts.append(Fact(_sentence(condition, clause), code, kind))
 
     def body(self, statements: list[ast.stmt], condition: str) -> None:
         after_early_return = False
@@ -193,6 +255,8 @@ class _FactCollector:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             if self.depth == 0:
                 self.facts.extend(_signature(node))
+                arguments = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
+                self.arguments = frozenset(a.arg for a in arguments)
             else:
                 helper = f"it uses a helper {node.name}({ast.unparse(node.args)})"
                 self.add(condition, helper, node)
@@ -212,7 +276,9 @@ class _FactCollector:
             loop = f"for each {ast.unparse(node.target)} in {words(node.iter)}"
             self.body(node.body, _join(condition, loop))
         elif isinstance(node, ast.While):
-            self.body(node.body, _join(condition, f"while {words(node.test)}"))
+            self.body(
+                node.body, _join(condition, f"while {spoken(words(node.test), self.arguments)}")
+            )
         elif isinstance(node, ast.Return):
             if node.value is None:
                 value = "nothing"
@@ -221,15 +287,15 @@ class _FactCollector:
             else:
                 value = words(node.value)
             self.add(condition, f"the result is {value}", node)
+            for default in _defaults_from_get(node.value) if node.value else ():
+                self.add(condition, default, node)
         elif isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target = ast.unparse(node.targets[0])
-            if isinstance(node.value, ast.Dict) and (mapping := _dict_words(node.value)):
-                self.add(condition, f"{target} {mapping}", node)
-            else:
-                self.add(condition, f"{target} is {words(node.value)}", node)
+            self._assign(node.targets[0], node.value, condition, node)
         elif isinstance(node, ast.AugAssign) and type(node.op) in _AUG_WORDS:
             target = ast.unparse(node.target)
             self.add(condition, f"{target} {_AUG_WORDS[type(node.op)]} {words(node.value)}", node)
+            for default in _defaults_from_get(node.value):
+                self.add(condition, default, node)
         elif isinstance(node, ast.Raise):
             error = "an error" if node.exc is None else ast.unparse(node.exc)
             self.add(condition, f"it raises {error}", node)
@@ -247,13 +313,33 @@ class _FactCollector:
         else:
             self.add(condition, ast.unparse(node).split("\n")[0], node)
 
+    def _assign(self, target: ast.expr, value: ast.expr, condition: str, node: ast.stmt) -> None:
+        if (
+            isinstance(target, ast.Tuple)
+            and isinstance(value, ast.Tuple)
+            and len(target.elts) == len(value.elts)
+        ):  # ``low, high = 200, 500``: one fact per name
+            for name, part in zip(target.elts, value.elts, strict=True):
+                self._assign(name, part, condition, node)
+            return
+        name = ast.unparse(target)
+        if isinstance(value, ast.Dict) and (pairs := _dict_pairs(value)):
+            self.add(condition, f"{name} {_dict_words(value)}", node, kind="table")
+            if len(pairs) > 1:
+                for key, entry in pairs:
+                    self.add(condition, f"for {key}, {name} gives {entry}", node, kind="entry")
+        else:
+            self.add(condition, f"{name} is {words(value)}", node)
+        for default in _defaults_from_get(value):
+            self.add(condition, default, node)
+
     def _if_chain(self, node: ast.If, condition: str) -> None:
-        self.body(node.body, _join(condition, f"if {words(node.test)}"))
+        self.body(node.body, _join(condition, f"if {spoken(words(node.test), self.arguments)}"))
         orelse = node.orelse
         if len(orelse) == 1 and isinstance(orelse[0], ast.If):
             self._if_chain(orelse[0], condition)
         elif orelse:
-            self.body(orelse, _join(condition, f"if {negate(node.test)}"))
+            self.body(orelse, _join(condition, f"if {spoken(negate(node.test), self.arguments)}"))
 
 
 def _join(outer: str, inner: str) -> str:
