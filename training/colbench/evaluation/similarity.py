@@ -209,9 +209,10 @@ def _ssim(x: np.ndarray, y: np.ndarray, dynamic_range: float) -> np.ndarray:
 
 @dataclass(frozen=True)
 class _Page:
-    """A screenshot reduced for ``offline-v2``: Lab pixels, its background and content mask."""
+    """A screenshot reduced for ``offline-v2``: Lab pixels, background colour, content mask."""
 
     lab: np.ndarray
+    background: np.ndarray
     content: np.ndarray
     height: int
 
@@ -290,7 +291,7 @@ class OfflineV2Scorer:
         mode = np.bincount(quantised).argmax()
         background = lab.reshape(-1, 3)[quantised == mode].mean(axis=0)
         distance = np.linalg.norm(lab - background, axis=-1)
-        return _Page(lab, distance > self.CONTENT_DELTA_E, image.height)
+        return _Page(lab, background, distance > self.CONTENT_DELTA_E, image.height)
 
     def _align(self, a: _Page, b: _Page) -> tuple[_Page, _Page]:
         """Pad both to the same width and a whole number of cells tall with their background."""
@@ -299,8 +300,10 @@ class OfflineV2Scorer:
 
         def pad(page: _Page) -> _Page:
             extra = ((0, rows - page.lab.shape[0]), (0, cols - page.lab.shape[1]))
-            lab = np.pad(page.lab, (*extra, (0, 0)), mode="edge")
-            return _Page(lab, np.pad(page.content, extra), page.height)
+            lab = np.empty((rows, cols, 3))
+            lab[:] = page.background
+            lab[: page.lab.shape[0], : page.lab.shape[1]] = page.lab
+            return _Page(lab, page.background, np.pad(page.content, extra), page.height)
 
         return pad(a), pad(b)
 
