@@ -49,7 +49,7 @@ format:
 	$(VENV)/bin/ruff format .
 
 bench: install
-	@echo "see bench/README.md: each benchmark is its own command"
+	@echo "see bench/README.md: each benchmark is its own command, e.g. .venv/bin/python bench/render_speed.py"
 
 clean:
 	rm -rf $(VENV) vendor/node_modules build .pytest_cache .ruff_cache
