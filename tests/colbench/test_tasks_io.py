@@ -216,3 +216,17 @@ def test_trajectory_turn_with_non_string_input_is_rejected(tmp_path):
     assert problems_of(path, load_trajectories) == [
         f"{path}:1: dialogue_history[1].input: must be a string"
     ]
+
+
+def test_write_task_splits_writes_one_reloadable_file_per_split(tmp_path):
+    from training.colbench.tasks import Task, load_tasks, write_task_splits
+
+    tasks = [
+        Task("a", "backend", "I want f.", "def f():\n    return 1", {"t": "f()"}, split="train"),
+        Task("b", "backend", "I want g.", "def g():\n    return 2", {"t": "g()"}, split="test"),
+        Task("c", "backend", "I want h.", "def h():\n    return 3", {"t": "h()"}, split="train"),
+    ]
+    counts = write_task_splits(tasks, tmp_path, kind="backend")
+    assert counts == {"test": 1, "train": 2}
+    assert [t.id for t in load_tasks(tmp_path / "train.jsonl")] == ["a", "c"]
+    assert [t.id for t in load_tasks(tmp_path / "test.jsonl")] == ["b"]

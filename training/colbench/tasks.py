@@ -171,3 +171,19 @@ def write_tasks(path: str | Path, tasks: Iterable[Task], *, with_meta: bool = Tr
             count += 1
     tmp.replace(path)
     return count
+
+
+def write_task_splits(tasks: Iterable[Task], out_dir: str | Path, *, kind: str) -> dict[str, int]:
+    """Write ``<split>.jsonl`` under ``out_dir`` for each split present; returns rows per split.
+
+    Each file is loaded back with :func:`load_tasks`, so a set that the loader would reject fails
+    here, at build time, rather than when a user imports it.
+    """
+    tasks = list(tasks)
+    out_dir = Path(out_dir)
+    counts: dict[str, int] = {}
+    for split in sorted({task.split for task in tasks}):
+        path = out_dir / f"{split}.jsonl"
+        counts[split] = write_tasks(path, [task for task in tasks if task.split == split])
+        load_tasks(path, kind=kind)
+    return counts

@@ -24,7 +24,7 @@ REPO_ROOT = AUTHORING_DIR.parents[2]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from training.colbench.tasks import Task, load_tasks, write_tasks  # noqa: E402
+from training.colbench.tasks import Task, write_task_splits  # noqa: E402
 
 SPLIT_PREFIXES = {"be-train-": "train", "be-test-": "test"}
 REQUIRED_KEYS = ("id", "request", "ground_truth", "tests")
@@ -89,13 +89,7 @@ def collect_tasks(authoring_dir: Path = AUTHORING_DIR) -> list[Task]:
 
 def build(out_dir: Path) -> dict[str, int]:
     """Write one JSONL file per split under ``out_dir``; returns rows written per split."""
-    tasks = collect_tasks()
-    counts: dict[str, int] = {}
-    for split in sorted({task.split for task in tasks}):
-        path = out_dir / f"{split}.jsonl"
-        counts[split] = write_tasks(path, [task for task in tasks if task.split == split])
-        load_tasks(path, kind="backend")  # fails loudly on anything the loader would reject
-    return counts
+    return write_task_splits(collect_tasks(), out_dir, kind="backend")
 
 
 def main(argv: list[str] | None = None) -> int:

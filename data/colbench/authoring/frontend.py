@@ -26,7 +26,7 @@ REPO_ROOT = AUTHORING_DIR.parents[2]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from training.colbench.tasks import Task, load_tasks, write_tasks  # noqa: E402
+from training.colbench.tasks import Task, write_task_splits  # noqa: E402
 
 TAILWIND_URL = "https://cdn.jsdelivr.net/npm/tailwindcss@2.2.19/dist/tailwind.min.css"
 PLACEHOLDER_PREFIX = "https://placehold.co/"
@@ -539,13 +539,7 @@ def collect_tasks(pages: list[dict[str, Any]] | None = None) -> list[Task]:
 
 def build(out_dir: Path) -> dict[str, int]:
     """Write ``train.jsonl`` and ``test.jsonl`` under ``out_dir``; returns rows per split."""
-    tasks = collect_tasks()
-    counts: dict[str, int] = {}
-    for split in sorted({task.split for task in tasks}):
-        path = out_dir / f"{split}.jsonl"
-        counts[split] = write_tasks(path, [task for task in tasks if task.split == split])
-        load_tasks(path, kind="frontend")  # fails loudly on anything the loader would reject
-    return counts
+    return write_task_splits(collect_tasks(), out_dir, kind="frontend")
 
 
 def main(argv: list[str] | None = None) -> int:
