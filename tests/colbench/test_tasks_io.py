@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from training.colbench.tasks import Task, TaskFormatError, load_tasks, task_id_for, write_tasks
+from training.colbench.tasks import (
+    Task,
+    TaskFormatError,
+    load_tasks,
+    task_id_for,
+    write_task_splits,
+    write_tasks,
+)
 from training.colbench.trajectories import (
     Trajectory,
     Turn,
@@ -219,8 +226,6 @@ def test_trajectory_turn_with_non_string_input_is_rejected(tmp_path):
 
 
 def test_write_task_splits_writes_one_reloadable_file_per_split(tmp_path):
-    from training.colbench.tasks import Task, load_tasks, write_task_splits
-
     tasks = [
         Task("a", "backend", "I want f.", "def f():\n    return 1", {"t": "f()"}, split="train"),
         Task("b", "backend", "I want g.", "def g():\n    return 2", {"t": "g()"}, split="test"),
