@@ -185,7 +185,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     import json
     import sys
 
-    from training.colbench.evaluate import score_trajectories, summarize
+    from training.colbench.evaluation.rewards import score_trajectories, summarize
     from training.colbench.tasks import TaskFormatError
     from training.colbench.trajectories import load_trajectories, write_trajectories
 

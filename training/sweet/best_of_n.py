@@ -34,7 +34,7 @@ def run_best_of_n(
     simulator: str = "oracle",
     limit: int = 0,
 ) -> dict[str, Any]:
-    from training.colbench.evaluate import score_trajectories, summarize
+    from training.colbench.evaluation.rewards import score_trajectories, summarize
     from training.colbench.simulators.factory import make_simulators
     from training.llm.base import SamplingParams
     from training.llm.spec import load_llm
