@@ -11,11 +11,12 @@ nothing is returned unless the whole file is valid.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+
+from training.jsonl import iter_jsonl, write_jsonl
 
 TaskKind = Literal["backend", "frontend"]
 TASK_KINDS: tuple[str, ...] = ("backend", "frontend")
@@ -114,18 +115,6 @@ def _default_split(path: Path) -> str:
     return stem if stem in {"train", "test", "validation", "dev"} else "train"
 
 
-def iter_jsonl(path: Path) -> Iterable[tuple[int, Any, str | None]]:
-    """Yield ``(line_number, decoded_row, error)`` for each non-blank line."""
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield number, json.loads(line), None
-            except json.JSONDecodeError as exc:
-                yield number, None, f"invalid JSON ({exc.msg} at column {exc.colno})"
-
-
 def load_tasks(path: str | Path, *, kind: str | None = None, source: str = "duet") -> list[Task]:
     """Load a task file (official or Duet JSONL). Raises :class:`TaskFormatError` on any defect."""
     path = Path(path)
@@ -161,16 +150,7 @@ def load_tasks(path: str | Path, *, kind: str | None = None, source: str = "duet
 
 def write_tasks(path: str | Path, tasks: Iterable[Task], *, with_meta: bool = True) -> int:
     """Write tasks as JSONL (atomically). Returns the number written."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    count = 0
-    with open(tmp, "w", encoding="utf-8") as handle:
-        for task in tasks:
-            handle.write(json.dumps(task.to_row(with_meta=with_meta), ensure_ascii=False) + "\n")
-            count += 1
-    tmp.replace(path)
-    return count
+    return write_jsonl(path, (task.to_row(with_meta=with_meta) for task in tasks))
 
 
 def write_task_splits(tasks: Iterable[Task], out_dir: str | Path, *, kind: str) -> dict[str, int]:

@@ -9,13 +9,13 @@ of the official format ignore them.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from training.colbench.tasks import Task, TaskFormatError, iter_jsonl, task_from_row
+from training.colbench.tasks import Task, TaskFormatError, task_from_row
+from training.jsonl import iter_jsonl, write_jsonl
 
 Role = Literal["user", "assistant"]
 
@@ -137,13 +137,4 @@ def load_trajectories(path: str | Path) -> list[Trajectory]:
 
 def write_trajectories(path: str | Path, trajectories: Iterable[Trajectory]) -> int:
     """Write trajectories as JSONL (atomically). Returns the number written."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    count = 0
-    with open(tmp, "w", encoding="utf-8") as handle:
-        for trajectory in trajectories:
-            handle.write(json.dumps(trajectory.to_row(), ensure_ascii=False) + "\n")
-            count += 1
-    tmp.replace(path)
-    return count
+    return write_jsonl(path, (trajectory.to_row() for trajectory in trajectories))

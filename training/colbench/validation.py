@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from training.colbench.mutation import hidden_details, mutate_at
-from training.colbench.tasks import Task, TaskFormatError, iter_jsonl, load_tasks
+from training.colbench.tasks import Task, TaskFormatError, load_tasks
+from training.jsonl import iter_jsonl
 
 #: Images in frontend ground truths may only come from these URL prefixes (the renderer answers
 #: them offline with a grey box of the requested size).

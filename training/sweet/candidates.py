@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from training.colbench.trajectories import Trajectory
+from training.jsonl import read_jsonl
 from training.sweet.config import CandidatesConfig
-from training.sweet.jsonl import read_jsonl
 from training.sweet.sequences import action_text
 
 

@@ -41,14 +41,14 @@ def _guard(handler):
 
     def run(args: argparse.Namespace) -> int:
         from training.colbench.tasks import TaskFormatError
+        from training.jsonl import JsonlError
         from training.sweet.config import ConfigError
-        from training.sweet.jsonl import RunFileError
         from training.sweet.models import ModelSpecError
         from training.sweet.sequences import SequenceError
 
         try:
             return handler(args)
-        except (ConfigError, RunFileError, ModelSpecError, TaskFormatError, SequenceError) as exc:
+        except (ConfigError, JsonlError, ModelSpecError, TaskFormatError, SequenceError) as exc:
             return _fail(str(exc))
         except ValueError as exc:
             return _fail(str(exc))

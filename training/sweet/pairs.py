@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from training.colbench.trajectories import Trajectory, trajectory_from_row
+from training.jsonl import JsonlError, read_jsonl, write_jsonl
 from training.sweet.config import PairsConfig
-from training.sweet.jsonl import RunFileError, read_jsonl, write_jsonl
 
 
 @dataclass
@@ -96,7 +96,7 @@ def load_pairs(path: str | Path) -> list[TrajectoryPair]:
         for side in ("chosen", "rejected"):
             trajectory, problems = trajectory_from_row(row[side], where=f"{path}:{index + 1}")
             if trajectory is None:
-                raise RunFileError("\n".join(problems))
+                raise JsonlError("\n".join(problems))
             sides.append(trajectory)
         pairs.append(TrajectoryPair(*sides))
     return pairs

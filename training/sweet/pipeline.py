@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from training.colbench.trajectories import load_trajectories
+from training.jsonl import read_jsonl, write_jsonl
 from training.sweet.config import SweetConfig
-from training.sweet.jsonl import read_jsonl, write_jsonl
 from training.sweet.runfolder import finish_step, is_done, start_step
 
 STEPS = ("pairs", "critic", "candidates", "ranks", "step_pairs", "policy")

@@ -15,9 +15,9 @@ import torch
 
 from training.colbench.tasks import task_from_row
 from training.colbench.trajectories import Turn
+from training.jsonl import JsonlError
 from training.sweet.config import SweetConfig
 from training.sweet.critic import critic_sequence
-from training.sweet.jsonl import RunFileError
 from training.sweet.scoring import CriticScorer
 from training.sweet.sequences import CONTEXT, TokenSequence
 
@@ -35,7 +35,7 @@ def candidate_sequence(
 ) -> TokenSequence:
     task, problems = task_from_row(row["task"], where=f"candidates[{row.get('key')}]")
     if task is None:
-        raise RunFileError("\n".join(problems))
+        raise JsonlError("\n".join(problems))
     history = [
         Turn(t["role"], t["content"], t.get("input"), t.get("output")) for t in row["history"]
     ]
