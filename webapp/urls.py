@@ -14,6 +14,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", ops_views.healthz, name="healthz"),
     path("status", ops_views.status_page, name="status"),
+    path("status/", ops_views.status_page),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -5,13 +5,18 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import secrets
 import shutil
+import threading
 import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from asgiref.sync import async_to_sync
 
 from tests.web.conftest import base_env, celery_app_for
+from training.llm.tiny_model import build_tiny_model
 from webapp.ops import health
 from webapp.ops.health import (
     DEGRADED,
@@ -39,6 +44,49 @@ def fresh_health_cache():
 @pytest.fixture
 def fast_worker_timeout(settings):
     settings.DUET_WORKER_PING_TIMEOUT = 0.5
+
+
+@pytest.fixture(scope="module")
+def tiny_model_dir(tmp_path_factory):
+    texts = ["def add(a, b):\n    return a + b\n", "Ask me about the rounding rule."]
+    return build_tiny_model(tmp_path_factory.mktemp("models") / "tiny-agent", texts, seed=0)
+
+
+@dataclass
+class KeyedModelsServer:
+    url: str
+    key: str
+
+
+@pytest.fixture(scope="module")
+def keyed_models_server():
+    """An OpenAI-style ``/v1/models`` that answers 401 unless sent ``Bearer <key>``."""
+    key = "sk-test-" + secrets.token_hex(4)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            authorised = self.headers.get("Authorization") == f"Bearer {key}"
+            status, body = (
+                (200, {"object": "list", "data": [{"id": "sim-model", "object": "model"}]})
+                if authorised and self.path == "/v1/models"
+                else (401, {"error": {"message": "invalid API key"}})
+            )
+            payload = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield KeyedModelsServer(f"http://127.0.0.1:{server.server_port}", key)
+    server.shutdown()
+    server.server_close()
 
 
 @pytest.mark.django_db
@@ -113,18 +161,23 @@ def test_missing_local_model_is_degraded_with_the_bootstrap_hint(tmp_path):
     assert "duet models bootstrap" in result.detail
 
 
-def test_local_model_without_tokenizer_is_degraded(tmp_path):
-    (tmp_path / "config.json").write_text(json.dumps({"model_type": "llama"}))
-    result = check_inference(f"local:{tmp_path}")
-    assert result.status == DEGRADED
-    assert "tokenizer" in result.detail
-
-
-def test_local_model_with_config_and_tokenizer_is_ok(tmp_path):
+def test_local_model_whose_tokenizer_cannot_be_loaded_is_down(tmp_path):
     (tmp_path / "config.json").write_text(json.dumps({"model_type": "llama"}))
     (tmp_path / "tokenizer.json").write_text("{}")
     result = check_inference(f"local:{tmp_path}")
-    assert result == ComponentHealth(OK, f"local llama model at {tmp_path}")
+    assert result.status == DOWN
+    assert "cannot be loaded" in result.detail
+
+
+def test_a_built_local_model_is_ok(tiny_model_dir):
+    result = check_inference(f"local:{tiny_model_dir}")
+    assert result == ComponentHealth(OK, f"local llama model at {tiny_model_dir}")
+
+
+def test_local_spec_with_a_missing_adapter_is_down(tiny_model_dir, tmp_path):
+    result = check_inference(f"local:{tiny_model_dir}@{tmp_path / 'no-adapter'}")
+    assert result.status == DOWN
+    assert "no-adapter" in result.detail
 
 
 def test_unreachable_inference_server_is_down_naming_the_url():
@@ -135,13 +188,33 @@ def test_unreachable_inference_server_is_down_naming_the_url():
     assert time.monotonic() - started < 5
 
 
-@pytest.mark.skipif(not shutil.which("chromium"), reason="Chromium is not installed")
-def test_renderer_is_ok_with_chromium_and_vendored_tailwind():
+def test_openai_server_is_asked_with_the_key_the_client_sends(monkeypatch, keyed_models_server):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.setenv("DUET_OPENAI_API_KEY", keyed_models_server.key)
+    result = check_inference(f"openai:{keyed_models_server.url}/v1/sim-model")
+    assert result == ComponentHealth(OK, f"{keyed_models_server.url}/v1 serves sim-model")
+
+
+def test_openai_server_refusing_the_key_is_down(monkeypatch, keyed_models_server):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.setenv("DUET_OPENAI_API_KEY", "wrong-key")
+    result = check_inference(f"openai:{keyed_models_server.url}/v1/sim-model")
+    assert result.status == DOWN
+    assert "401" in result.detail
+
+
+def test_server_without_the_named_model_is_degraded(monkeypatch, keyed_models_server):
+    monkeypatch.setenv("DUET_OPENAI_API_KEY", keyed_models_server.key)
+    result = check_inference(f"openai:{keyed_models_server.url}/v1/other-model")
+    assert result.status == DEGRADED
+    assert "does not serve other-model" in result.detail
+
+
+def test_renderer_renders_a_test_page_with_the_configured_chromium():
     result = check_renderer()
-    assert result.status in (OK, DEGRADED)
-    assert result.detail.startswith("Chromium")
-    if result.status == DEGRADED:
-        assert "make vendor" in result.detail
+    assert result.status == OK, result.detail
+    assert result.detail.startswith("Chromium ")
+    assert "rendered a Tailwind test page offline" in result.detail
 
 
 def test_renderer_is_down_without_a_chromium_executable(monkeypatch, tmp_path):
@@ -149,6 +222,13 @@ def test_renderer_is_down_without_a_chromium_executable(monkeypatch, tmp_path):
     result = check_renderer()
     assert result.status == DOWN
     assert "Chromium not found" in result.detail
+
+
+def test_renderer_is_down_when_the_configured_executable_is_not_a_browser(monkeypatch):
+    # `true --version` exits 0: a check that only asks for the version would say ok.
+    monkeypatch.setenv("DUET_CHROMIUM", shutil.which("true"))
+    result = check_renderer()
+    assert result.status == DOWN
 
 
 def test_overall_status_is_the_worst_component():
@@ -177,3 +257,11 @@ def test_status_page_lists_components_for_people(client, fast_worker_timeout):
     for label in ("Database", "Channel layer", "Background worker", "Inference backend"):
         assert label in page
     assert "/healthz" in page
+
+
+@pytest.mark.django_db
+def test_status_with_a_trailing_slash_answers_like_status(client, fast_worker_timeout):
+    plain = client.get("/status")
+    slashed = client.get("/status/")
+    assert slashed.status_code == plain.status_code
+    assert "Background worker" in slashed.content.decode()

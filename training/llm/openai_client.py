@@ -167,6 +167,13 @@ class OpenAIClient(LLM):
     def adapters(self) -> list[str]:
         return []
 
+    def served_models(self) -> list[dict]:
+        """The API's ``/models`` entries, asked with this client's own credentials."""
+        with reachable(self.base_url):
+            response = self._http.get("/models")
+        raise_for_status(response, what="list models")
+        return list(response.json().get("data", []))
+
 
 def _completion(choice: dict, model: str) -> Completion:
     content = (choice.get("message") or {}).get("content") or ""

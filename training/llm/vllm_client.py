@@ -241,13 +241,15 @@ class VLLMClient(LLM):
             raise UnknownAdapter(f"no adapter named {name!r} is loaded: {response.text[:200]}")
         raise_for_status(response, what="unload adapter")
 
-    def adapters(self) -> list[str]:
+    def served_models(self) -> list[dict]:
+        """The server's ``/v1/models`` entries (the base model and every loaded adapter)."""
         with reachable(self.base_url):
             response = self._http.get("/v1/models")
         raise_for_status(response, what="list models")
-        return sorted(
-            entry["id"] for entry in response.json().get("data", []) if entry.get("parent")
-        )
+        return list(response.json().get("data", []))
+
+    def adapters(self) -> list[str]:
+        return sorted(entry["id"] for entry in self.served_models() if entry.get("parent"))
 
 
 def _completion(choice: dict, model: str) -> Completion:

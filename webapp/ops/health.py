@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import secrets
-import shutil
-import subprocess
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
@@ -23,15 +20,8 @@ from pathlib import Path
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
-from training.paths import REPO_ROOT
-
 OK, DEGRADED, DOWN = "ok", "degraded", "down"
 SEVERITY = {OK: 0, DEGRADED: 1, DOWN: 2}
-BOOTSTRAP_HINT = "build it with `duet models bootstrap`"
-TAILWIND_FILES = (
-    Path("vendor/node_modules/tailwindcss/dist/tailwind.min.css"),
-    Path("vendor/node_modules/@tailwindcss/browser/dist/index.global.js"),
-)
 PING_TASK = "workers.tasks.ping"
 
 
@@ -174,112 +164,41 @@ def check_worker(app=None, timeout: float | None = None) -> ComponentHealth:
 # --- inference backend --------------------------------------------------------------------------
 
 
-def check_local_model(path: Path) -> ComponentHealth:
-    if not path.is_dir():
-        return ComponentHealth(DEGRADED, f"no model at {path} yet; {BOOTSTRAP_HINT}")
-    config = path / "config.json"
-    if not config.is_file():
-        return ComponentHealth(DEGRADED, f"{path} has no config.json; {BOOTSTRAP_HINT}")
-    try:
-        model_type = json.loads(config.read_text(encoding="utf-8")).get("model_type", "?")
-    except (OSError, ValueError, AttributeError) as exc:
-        return ComponentHealth(DOWN, f"{config} is unreadable ({_error_text(exc)})")
-    tokenizer = [n for n in ("tokenizer.json", "tokenizer_config.json") if (path / n).is_file()]
-    if not tokenizer:
-        return ComponentHealth(DEGRADED, f"{path} has no tokenizer files; {BOOTSTRAP_HINT}")
-    return ComponentHealth(OK, f"local {model_type} model at {path}")
-
-
-def check_openai_server(
-    base_url: str, model: str, adapter: str | None = None, timeout: float = 2.0
-) -> ComponentHealth:
-    """GET ``/v1/models`` and look for the configured model (and adapter, for vLLM)."""
-    import httpx
-
-    url = base_url.rstrip("/")
-    url = url if url.endswith("/v1") else f"{url}/v1"
-    headers = {}
-    api_key = os.environ.get("DUET_AGENT_API_KEY") or os.environ.get("OPENAI_API_KEY")
-    if api_key:
-        headers["Authorization"] = f"Bearer {api_key}"
-    try:
-        response = httpx.get(f"{url}/models", timeout=timeout, headers=headers)
-    except httpx.HTTPError as exc:
-        return ComponentHealth(DOWN, f"{url}/models: {_error_text(exc)}")
-    if response.status_code != 200:
-        return ComponentHealth(DOWN, f"{url}/models answered HTTP {response.status_code}")
-    try:
-        names = [item["id"] for item in response.json().get("data", [])]
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return ComponentHealth(DOWN, f"{url}/models did not return a model list")
-    wanted = [name for name in (model, adapter) if name]
-    missing = [name for name in wanted if name not in names]
-    if missing:
-        served = ", ".join(names[:6]) or "nothing"
-        return ComponentHealth(
-            DEGRADED, f"{url} is up but does not serve {', '.join(missing)} (serves {served})"
-        )
-    return ComponentHealth(OK, f"{url} serves {' + '.join(wanted)}")
-
-
-def check_inference(spec: str | None = None) -> ComponentHealth:
-    """The agent backend named by ``DUET_AGENT`` (see training/llm/spec.py for the grammar)."""
-    from training.llm.spec import parse_spec
+def check_inference(spec: str | None = None, timeout: float = 2.0) -> ComponentHealth:
+    """The agent backend named by ``DUET_AGENT``, through the inference library's own probe."""
+    from training.llm.base import LLMError
+    from training.llm.probe import BackendNotReady, probe_backend
 
     spec = spec or settings.DUET_AGENT
     try:
-        parsed = parse_spec(spec)
+        return ComponentHealth(OK, probe_backend(spec, timeout=timeout))
+    except BackendNotReady as exc:
+        return ComponentHealth(DEGRADED, str(exc))
+    except LLMError as exc:
+        return ComponentHealth(DOWN, str(exc))
     except ValueError as exc:
         return ComponentHealth(DOWN, f"DUET_AGENT: {exc}")
-    if parsed.backend == "local":
-        health = check_local_model(Path(parsed.target))
-        if health.status == OK and parsed.adapter and not Path(parsed.adapter).is_dir():
-            return ComponentHealth(DEGRADED, f"adapter directory {parsed.adapter} is missing")
-        return health
-    return check_openai_server(parsed.target, parsed.model, parsed.adapter)
 
 
 # --- renderer -----------------------------------------------------------------------------------
 
 
-def chromium_path() -> str | None:
-    configured = os.environ.get("DUET_CHROMIUM")
-    if configured:
-        return configured if os.access(configured, os.X_OK) else None
-    for candidate in ("/usr/bin/chromium", "chromium", "chromium-browser"):
-        found = shutil.which(candidate)
-        if found:
-            return found
-    return None
+def check_renderer() -> ComponentHealth:
+    """Render a test page through the offline renderer, exactly as agent pages are rendered."""
+    from training.colbench.evaluation.render import (
+        RenderError,
+        VendorAssetsMissing,
+        probe_renderer,
+    )
 
-
-def check_renderer(timeout: float = 10.0) -> ComponentHealth:
-    """Chromium present and starts (``--version``), Tailwind assets vendored for offline pages."""
-    executable = chromium_path()
-    if executable is None:
-        return ComponentHealth(
-            DOWN, "Chromium not found (install Debian's chromium or set DUET_CHROMIUM)"
-        )
     try:
-        result = subprocess.run(
-            [executable, "--headless", "--no-sandbox", "--version"],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return ComponentHealth(DOWN, f"{executable} does not start: {_error_text(exc)}")
-    if result.returncode != 0:
-        return ComponentHealth(DOWN, f"{executable} --version exited {result.returncode}")
-    version = result.stdout.strip() or "Chromium"
-    missing = [str(p) for p in TAILWIND_FILES if not (REPO_ROOT / p).is_file()]
-    if missing:
-        return ComponentHealth(
-            DEGRADED,
-            f"{version}; Tailwind assets missing ({', '.join(missing)}): run `make vendor`",
-        )
-    return ComponentHealth(OK, f"{version}; Tailwind 2 CSS and v4 browser runtime vendored")
+        return ComponentHealth(OK, probe_renderer())
+    except VendorAssetsMissing as exc:
+        return ComponentHealth(DOWN, f"{exc}")
+    except RenderError as exc:
+        return ComponentHealth(DOWN, str(exc))
+    except Exception as exc:  # Playwright's own launch errors are not RenderErrors
+        return ComponentHealth(DOWN, f"Chromium does not start: {_error_text(exc)}")
 
 
 # --- collection with caching --------------------------------------------------------------------

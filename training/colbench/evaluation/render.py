@@ -251,6 +251,10 @@ class AsyncRenderer:
         self._relaunch_lock = asyncio.Lock()
         await self._launch()
 
+    @property
+    def browser_version(self) -> str:
+        return self._browser.version if self._browser is not None else "not started"
+
     async def _launch(self) -> None:
         assert self._playwright is not None and self._slots is not None
         self._browser = await self._playwright.chromium.launch(
@@ -535,6 +539,10 @@ class Renderer:
                 results.append(error)
         return results
 
+    @property
+    def browser_version(self) -> str:
+        return self._engine.browser_version
+
     def close(self) -> None:
         """Close the browser and stop the thread (idempotent)."""
         if self._closed:
@@ -571,6 +579,30 @@ def shared_renderer() -> Renderer:
         return _shared
 
 
+PROBE_PAGE = (
+    "<html><head><link rel='stylesheet' "
+    "href='https://cdn.jsdelivr.net/npm/tailwindcss@2.2.19/dist/tailwind.min.css'></head>"
+    "<body class='bg-blue-500 p-4'><img src='https://placehold.co/32x32' alt=''></body></html>"
+)
+
+
+def probe_renderer(config: RenderConfig | None = None) -> str:
+    """Render one small Tailwind page with an image through the real pipeline (vendored assets,
+    the configured Chromium, the renderer's own launch flags and request routing); return a
+    one-line description. Raises :class:`RenderError` or :class:`VendorAssetsMissing` with the
+    reason agent pages would fail to render."""
+    started = time.perf_counter()
+    with Renderer(replace(config or RenderConfig(), pool_size=1, cache_size=0)) as renderer:
+        result = renderer.render(PROBE_PAGE)
+        version = renderer.browser_version
+    wanted = {"tailwind-css", "placeholder-image"}
+    if not wanted <= set(result.served):
+        missing = ", ".join(sorted(wanted - set(result.served)))
+        raise RenderError("unavailable", f"Chromium {version} rendered without serving {missing}")
+    elapsed = time.perf_counter() - started
+    return f"Chromium {version}: rendered a Tailwind test page offline in {elapsed:.1f} s"
+
+
 def render_once(html: str, config: RenderConfig | None = None, *, features: bool = False):
     """Launch a browser, render one page, close it. For one-off use; keep a :class:`Renderer`
     for more than one page (a launch costs far more than a render)."""
@@ -590,6 +622,7 @@ __all__ = [
     "VendorAssetsMissing",
     "check_html",
     "extract_html",
+    "probe_renderer",
     "render_once",
     "shared_renderer",
 ]

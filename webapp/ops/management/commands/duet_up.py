@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import signal
@@ -38,19 +37,6 @@ from webapp.trajectories.importing import bundled_task_files, import_tasks
 
 ADMIN_HINT = ".venv/bin/python manage.py duet_user create NAME --role admin"
 WORKER_GRACE_SECONDS = 30.0
-
-
-def duet_has_subcommand(*path: str) -> bool:
-    """Whether ``duet <path...>`` exists (other packages add subcommands over time)."""
-    from training.cli import build_parser
-
-    parser = build_parser()
-    for name in path:
-        actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-        if not actions or name not in actions[0].choices:
-            return False
-        parser = actions[0].choices[name]
-    return True
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -181,12 +167,6 @@ class Command(BaseCommand):
         model_dir = Path(spec.target)
         if (model_dir / "config.json").is_file():
             self.say(f"default models present ({model_dir})")
-            return
-        if not duet_has_subcommand("models", "bootstrap"):
-            self.say(
-                "`duet models bootstrap` is not available in this version; the inference "
-                f"check stays degraded until a model exists at {model_dir}"
-            )
             return
         self.say(f"building the default agent model into {model_dir} (first start only)")
         started = time.monotonic()
