@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from training.colbench.tasks import Task
 from training.colbench.trajectories import Trajectory, Turn
+from training.sweet.config import PairsConfig
 from training.sweet.pairs import split_by_task, trajectory_pairs
 
 
@@ -40,3 +41,15 @@ def test_heldout_split_never_shares_a_task():
     assert {p.task_id for p in train}.isdisjoint({p.task_id for p in held})
     assert len({p.task_id for p in held}) == 3
     assert len(train) + len(held) == 20
+
+
+def test_frontend_rewards_exactly_the_gap_apart_are_paired():
+    # 0.3 - 0.2 is 0.09999999999999998 in floating point: still a gap of 0.1
+    data = [_traj("f", "frontend", r) for r in (0.3, 0.2)]
+    pairs = trajectory_pairs(data)
+    assert [(p.chosen.reward, p.rejected.reward) for p in pairs] == [(0.3, 0.2)]
+
+
+def test_frontend_equal_rewards_are_never_paired_even_with_no_gap():
+    data = [_traj("f", "frontend", r) for r in (0.5, 0.5)]
+    assert trajectory_pairs(data, PairsConfig(frontend_min_gap=0.0)) == []

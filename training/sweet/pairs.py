@@ -42,11 +42,21 @@ def succeeded(trajectory: Trajectory) -> bool:
     return trajectory.reward is not None and trajectory.reward >= 1.0
 
 
+REWARD_TOLERANCE = 1e-9
+"""Rewards closer than this count as equal (0.3 - 0.2 is 0.09999999999999998 in floats)."""
+
+
+def at_least(difference: float, gap: float) -> bool:
+    """``difference >= gap`` up to floating-point error in the rewards being subtracted."""
+    return difference >= gap or math.isclose(difference, gap, abs_tol=REWARD_TOLERANCE)
+
+
 def trajectory_pairs(
     trajectories: Iterable[Trajectory], config: PairsConfig | None = None
 ) -> list[TrajectoryPair]:
     """Backend: best vs each strictly worse rollout of tasks whose best succeeded.
-    Frontend: every pair of a task's rollouts whose rewards differ by at least the gap."""
+    Frontend: every pair of a task's rollouts whose rewards differ by at least the gap (up to
+    :data:`REWARD_TOLERANCE`); equal rewards are never a pair."""
     config = config or PairsConfig()
     by_task: dict[str, list[Trajectory]] = defaultdict(list)
     for trajectory in trajectories:
@@ -63,10 +73,10 @@ def trajectory_pairs(
         else:
             for i, first in enumerate(group):
                 for second in group[i + 1 :]:
-                    if abs(first.reward - second.reward) >= config.frontend_min_gap:
-                        hi, lo = (
-                            (first, second) if first.reward > second.reward else (second, first)
-                        )
+                    hi, lo = (first, second) if first.reward > second.reward else (second, first)
+                    if hi.reward > lo.reward and at_least(
+                        hi.reward - lo.reward, config.frontend_min_gap
+                    ):
                         pairs.append(TrajectoryPair(hi, lo))
     return pairs
 
