@@ -1,4 +1,5 @@
-"""DESIGN.md's layering rule: ``training`` is a pure ML library and never imports Django."""
+"""The layering rule of docs/architecture.md: ``training`` is a pure ML library and never imports
+Django."""
 
 import pkgutil
 import subprocess

@@ -1,9 +1,9 @@
 """The active-adapter pointer: which adapter new agent turns use.
 
 Serving switches versions by moving this pointer, never by reloading an adapter under an old name
-(DESIGN.md, hot-swap rules). A rollout or live session reads the pointer before every agent turn,
-so a switch takes effect at the next turn while turns already generating finish on the adapter
-they started with; each turn records the adapter that actually produced it.
+(docs/architecture.md, hot-swap rules). A rollout or live session reads the pointer before every
+agent turn, so a switch takes effect at the next turn while turns already generating finish on the
+adapter they started with; each turn records the adapter that actually produced it.
 """
 
 from __future__ import annotations
