@@ -31,7 +31,7 @@ from training.sweet.batching import make_batches, padding_stats
 from training.sweet.config import VLLM_LORA_MODULES, ModelConfig, SweetConfig
 from training.sweet.critic import PairData, pair_scores
 from training.sweet.losses import bradley_terry_loss
-from training.sweet.models import apply_lora, training_mode
+from training.sweet.model_loading import apply_lora, training_mode
 from training.sweet.scoring import CriticScorer
 from training.sweet.sequences import CONTEXT, TokenSequence
 

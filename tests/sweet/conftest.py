@@ -21,14 +21,14 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def tiny_ref(tiny_model_dir):
-    from training.sweet.models import parse_model_spec
+    from training.sweet.model_loading import parse_model_spec
 
     return parse_model_spec(f"local:{tiny_model_dir}")
 
 
 @pytest.fixture(scope="session")
 def tokenizer(tiny_ref):
-    from training.sweet.models import load_tokenizer
+    from training.sweet.model_loading import load_tokenizer
 
     return load_tokenizer(tiny_ref)
 

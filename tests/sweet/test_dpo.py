@@ -7,7 +7,7 @@ from peft import PeftModel
 
 from training.sweet.config import load_config
 from training.sweet.dpo import grouped_logprobs
-from training.sweet.models import load_base_model
+from training.sweet.model_loading import load_base_model
 from training.sweet.policy import step_pair_examples, train_policy
 
 PROMPTS = [

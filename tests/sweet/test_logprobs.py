@@ -7,7 +7,7 @@ import torch
 
 from training.sweet.config import ModelConfig
 from training.sweet.logprobs import agent_logprobs, collate
-from training.sweet.models import load_base_model
+from training.sweet.model_loading import load_base_model
 from training.sweet.sequences import CONTEXT, TokenSequence
 
 

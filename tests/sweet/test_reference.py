@@ -7,7 +7,7 @@ import torch
 from training.sweet.config import load_config
 from training.sweet.critic import attach_reference, pair_scores, tokenize_pairs
 from training.sweet.losses import bradley_terry_loss
-from training.sweet.models import frozen_reference, load_trainable
+from training.sweet.model_loading import frozen_reference, load_trainable
 from training.sweet.scoring import CriticScorer
 
 

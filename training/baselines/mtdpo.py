@@ -10,7 +10,7 @@ from typing import Any
 from training.colbench.trajectories import Trajectory
 from training.sweet.config import SweetConfig
 from training.sweet.dpo import PreferenceExample, train_dpo
-from training.sweet.models import ModelRef, load_tokenizer
+from training.sweet.model_loading import ModelRef, load_tokenizer
 from training.sweet.pairs import TrajectoryPair, trajectory_pairs
 from training.sweet.sequences import TokenSequence, policy_segments, tokenize_segments
 

@@ -15,7 +15,7 @@ from training.colbench.trajectories import Trajectory
 from training.sweet.config import SweetConfig
 from training.sweet.critic import save_trained
 from training.sweet.logprobs import agent_logprobs, collate
-from training.sweet.models import ModelRef, load_tokenizer, load_trainable
+from training.sweet.model_loading import ModelRef, load_tokenizer, load_trainable
 from training.sweet.trainer import finish, make_accelerator, train
 
 

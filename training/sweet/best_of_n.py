@@ -39,7 +39,7 @@ def run_best_of_n(
     from training.llm.base import SamplingParams
     from training.llm.spec import load_llm
     from training.sweet.critic import load_critic
-    from training.sweet.models import load_tokenizer, parse_model_spec
+    from training.sweet.model_loading import load_tokenizer, parse_model_spec
     from training.sweet.ranking import rank_rows
 
     print(f"WARNING: {WARNING}", flush=True)

@@ -43,7 +43,7 @@ def _guard(handler):
         from training.colbench.tasks import TaskFormatError
         from training.jsonl import JsonlError
         from training.sweet.config import ConfigError
-        from training.sweet.models import ModelSpecError
+        from training.sweet.model_loading import ModelSpecError
         from training.sweet.sequences import SequenceError
 
         try:
@@ -67,7 +67,7 @@ def _train_sweet(args: argparse.Namespace) -> int:
 def _train_baseline(kind: str):
     def handler(args: argparse.Namespace) -> int:
         from training.colbench.trajectories import load_trajectories
-        from training.sweet.models import parse_model_spec
+        from training.sweet.model_loading import parse_model_spec
         from training.sweet.runfolder import finish_step, is_done, start_step
 
         config = _config(args)

@@ -22,7 +22,7 @@ from training.colbench.trajectories import Trajectory, Turn
 from training.sweet.config import SweetConfig
 from training.sweet.logprobs import agent_logprobs, collate
 from training.sweet.losses import bradley_terry_loss, critic_score
-from training.sweet.models import (
+from training.sweet.model_loading import (
     ModelRef,
     frozen_reference,
     load_base_model,

@@ -19,7 +19,7 @@ import torch
 from training.sweet.config import DPOConfig, ModelConfig
 from training.sweet.logprobs import AgentLogprobs, agent_logprobs, collate
 from training.sweet.losses import dpo_loss
-from training.sweet.models import ModelRef, load_tokenizer, load_trainable
+from training.sweet.model_loading import ModelRef, load_tokenizer, load_trainable
 from training.sweet.scoring import score_sequences
 from training.sweet.sequences import TokenSequence
 from training.sweet.trainer import finish, make_accelerator, train

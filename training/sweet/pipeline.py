@@ -74,7 +74,7 @@ def run_pairs(data: Path, out: Path, config: SweetConfig) -> Path:
 
 def run_critic(pairs_path: Path, policy: str, out: Path, config: SweetConfig) -> Path:
     from training.sweet.critic import train_critic
-    from training.sweet.models import parse_model_spec
+    from training.sweet.model_loading import parse_model_spec
     from training.sweet.pairs import load_pairs
 
     if _skip(out):
@@ -131,7 +131,7 @@ def run_rank(
     from tqdm.auto import tqdm
 
     from training.sweet.critic import load_critic
-    from training.sweet.models import load_tokenizer, parse_model_spec
+    from training.sweet.model_loading import load_tokenizer, parse_model_spec
     from training.sweet.ranking import rank_rows
 
     path = out / "ranks.jsonl"
@@ -174,7 +174,7 @@ def run_step_pairs(ranks_path: Path, out: Path, config: SweetConfig) -> Path:
 
 
 def run_policy(step_pairs_path: Path, policy: str, out: Path, config: SweetConfig) -> Path:
-    from training.sweet.models import parse_model_spec
+    from training.sweet.model_loading import parse_model_spec
     from training.sweet.policy import train_policy
 
     if _skip(out):

@@ -8,7 +8,7 @@ from typing import Any
 
 from training.sweet.config import SweetConfig
 from training.sweet.dpo import PreferenceExample, train_dpo
-from training.sweet.models import ModelRef, load_tokenizer
+from training.sweet.model_loading import ModelRef, load_tokenizer
 from training.sweet.sequences import prompt_completion_segments, tokenize_segments
 
 
