@@ -8,6 +8,7 @@ import torch
 from training.sweet.config import ModelConfig
 from training.sweet.logprobs import agent_logprobs, collate
 from training.sweet.model_loading import load_base_model
+from training.sweet.scoring import score_sequences
 from training.sweet.sequences import CONTEXT, TokenSequence
 
 
@@ -56,3 +57,19 @@ def test_padded_batch_gives_each_row_its_own_result(model):
         assert float(together.count[row]) == float(single.count[0])
         assert float(together.total[row]) == pytest.approx(_by_hand(model, seqs[row])[0], abs=1e-4)
     assert together.turn_count[0].tolist() == [4.0, 4.0]
+
+
+def test_a_table_scored_up_front_lines_up_with_a_training_batch(model):
+    seqs = [
+        _seq(range(10, 40), agent_from=20, turns=[0] * 4 + [CONTEXT] * 2 + [1] * 4),
+        _seq(range(50, 62), agent_from=8),
+    ]
+    table = score_sequences(model, seqs, pad_id=0, batch_size=1)
+    batch = collate([seqs[1]], pad_id=0)
+    with torch.no_grad():
+        live = agent_logprobs(model, batch)
+    looked_up = table.take([1], batch.num_turns)
+    assert looked_up.turn_total.shape == live.turn_total.shape == (1, 1)
+    assert float(looked_up.total[0]) == pytest.approx(float(live.total[0]), abs=1e-4)
+    wide = table.take([1], 3)  # a batch with more turns: missing turns are zero-padded
+    assert wide.turn_count.tolist() == [[4.0, 0.0, 0.0]]

@@ -20,7 +20,7 @@ import torch
 from training.colbench.tasks import Task
 from training.colbench.trajectories import Trajectory, Turn
 from training.sweet.config import SweetConfig
-from training.sweet.logprobs import agent_logprobs, collate
+from training.sweet.logprobs import AgentLogprobs, agent_logprobs, collate
 from training.sweet.losses import bradley_terry_loss, critic_score
 from training.sweet.model_loading import (
     ModelRef,
@@ -30,7 +30,7 @@ from training.sweet.model_loading import (
     load_trainable,
 )
 from training.sweet.pairs import TrajectoryPair, split_by_task
-from training.sweet.scoring import CriticScorer, LogprobTable
+from training.sweet.scoring import CriticScorer
 from training.sweet.sequences import TokenSequence, critic_segments, tokenize_segments
 from training.sweet.trainer import finish, make_accelerator, train
 
@@ -66,8 +66,8 @@ class PairData:
 
     chosen: list[TokenSequence]
     rejected: list[TokenSequence]
-    ref_chosen: LogprobTable | None = None
-    ref_rejected: LogprobTable | None = None
+    ref_chosen: AgentLogprobs | None = None
+    ref_rejected: AgentLogprobs | None = None
 
     @property
     def lengths(self) -> list[int]:
@@ -94,9 +94,7 @@ def pair_scores(
     device = critic.total.device
     ref_c = data.ref_chosen.take(index, batch.num_turns)
     ref_r = data.ref_rejected.take(index, batch.num_turns)
-    ref = type(critic)(
-        *(torch.cat([a, r]).to(device) for a, r in zip(ref_c._parts(), ref_r._parts(), strict=True))
-    )
+    ref = AgentLogprobs.concat([ref_c, ref_r]).to(device)
     scores = critic_score(
         critic, ref, beta=config.critic.beta, reduction=config.critic.score_reduction
     )

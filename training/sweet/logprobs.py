@@ -61,12 +61,20 @@ def collate(sequences: Sequence[TokenSequence], pad_id: int) -> Batch:
 
 @dataclass
 class AgentLogprobs:
-    """Reductions of agent-token log-probs, one row per sequence."""
+    """Reductions of agent-token log-probs, one row per sequence.
+
+    The one table type for log-probs: a training forward returns it with gradients; a reference
+    scored once up front (``scoring.score_sequences``) is kept as one on the CPU and looked up by
+    example index with :meth:`take`.
+    """
 
     total: torch.Tensor  # [B] sum of agent-token log-probs
     count: torch.Tensor  # [B] number of agent tokens (shifted mask)
     turn_total: torch.Tensor  # [B, T]
     turn_count: torch.Tensor  # [B, T]
+
+    def __len__(self) -> int:
+        return int(self.total.shape[0])
 
     @property
     def mean(self) -> torch.Tensor:
@@ -79,11 +87,35 @@ class AgentLogprobs:
     def detach(self) -> AgentLogprobs:
         return AgentLogprobs(*(t.detach() for t in self._parts()))
 
+    def to(self, device: torch.device | str) -> AgentLogprobs:
+        return AgentLogprobs(*(t.to(device) for t in self._parts()))
+
     def _parts(self) -> tuple[torch.Tensor, ...]:
         return self.total, self.count, self.turn_total, self.turn_count
 
     def rows(self, index: slice | torch.Tensor) -> AgentLogprobs:
         return AgentLogprobs(*(t[index] for t in self._parts()))
+
+    def take(self, index: Sequence[int], num_turns: int) -> AgentLogprobs:
+        """The rows ``index`` with exactly ``max(num_turns, 1)`` turn columns (zero-padded), so
+        they line up with a batch's own log-probs."""
+        rows = self.rows(torch.as_tensor(list(index), dtype=torch.long))
+        width = max(num_turns, 1)
+
+        def fit(table: torch.Tensor) -> torch.Tensor:
+            if table.shape[1] >= width:
+                return table[:, :width]
+            pad = torch.zeros(table.shape[0], width - table.shape[1], dtype=table.dtype)
+            return torch.cat([table, pad.to(table.device)], dim=1)
+
+        return AgentLogprobs(rows.total, rows.count, fit(rows.turn_total), fit(rows.turn_count))
+
+    @staticmethod
+    def concat(tables: Sequence[AgentLogprobs]) -> AgentLogprobs:
+        """Rows of every table in order (their turn columns must already match)."""
+        return AgentLogprobs(
+            *(torch.cat(parts) for parts in zip(*(t._parts() for t in tables), strict=True))
+        )
 
 
 def _accepts_logits_to_keep(model: torch.nn.Module) -> bool:

@@ -1,15 +1,14 @@
 """Score many sequences without gradients: the critic, its frozen reference, or the policy.
 
-``LogprobTable`` keeps the per-sequence reductions so a reference computed once up front can be
-looked up by example index during training (the reference never changes, so scoring it again every
-step would only double the cost).
+The result is an :class:`~training.sweet.logprobs.AgentLogprobs` on the CPU, so a reference computed
+once up front can be looked up by example index during training (the reference never changes, so
+scoring it again every step would only double the cost).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -17,40 +16,6 @@ import torch
 from training.sweet.batching import make_batches
 from training.sweet.logprobs import AgentLogprobs, agent_logprobs, collate
 from training.sweet.sequences import TokenSequence
-
-
-@dataclass
-class LogprobTable:
-    total: torch.Tensor  # [N]
-    count: torch.Tensor  # [N]
-    turn_total: torch.Tensor  # [N, T]
-    turn_count: torch.Tensor  # [N, T]
-
-    def __len__(self) -> int:
-        return int(self.total.shape[0])
-
-    def take(self, index: Sequence[int], num_turns: int) -> AgentLogprobs:
-        idx = torch.as_tensor(list(index), dtype=torch.long)
-        width = max(num_turns, 1)
-
-        def fit(table: torch.Tensor) -> torch.Tensor:
-            rows = table[idx]
-            if rows.shape[1] >= width:
-                return rows[:, :width]
-            pad = torch.zeros(rows.shape[0], width - rows.shape[1], dtype=rows.dtype)
-            return torch.cat([rows, pad], dim=1)
-
-        return AgentLogprobs(
-            self.total[idx], self.count[idx], fit(self.turn_total), fit(self.turn_count)
-        )
-
-    @property
-    def mean(self) -> torch.Tensor:
-        return self.total / self.count.clamp(min=1)
-
-    @property
-    def turn_mean(self) -> torch.Tensor:
-        return self.turn_total / self.turn_count.clamp(min=1)
 
 
 def _uses_adapter(model: Any) -> bool:
@@ -66,7 +31,7 @@ def score_sequences(
     batch_size: int = 8,
     without_adapter: bool = False,
     desc: str | None = None,
-) -> LogprobTable:
+) -> AgentLogprobs:
     """Agent-token log-prob reductions of every sequence (``without_adapter``: the base model)."""
     if without_adapter and not _uses_adapter(model):
         raise ValueError("without_adapter needs a peft model")
@@ -94,7 +59,7 @@ def score_sequences(
             turn_total[idx, :t] = lp.turn_total.float().cpu()
             turn_count[idx, :t] = lp.turn_count.float().cpu()
     model.train(was_training)
-    return LogprobTable(total, count, turn_total, turn_count)
+    return AgentLogprobs(total, count, turn_total, turn_count)
 
 
 class CriticScorer:
@@ -107,10 +72,10 @@ class CriticScorer:
         self.critic_model = critic
         self.reference_model = reference
 
-    def critic(self, sequences: Sequence[TokenSequence], **kw: Any) -> LogprobTable:
+    def critic(self, sequences: Sequence[TokenSequence], **kw: Any) -> AgentLogprobs:
         return score_sequences(self.critic_model, sequences, **kw)
 
-    def reference(self, sequences: Sequence[TokenSequence], **kw: Any) -> LogprobTable:
+    def reference(self, sequences: Sequence[TokenSequence], **kw: Any) -> AgentLogprobs:
         if self.reference_model is None:
             return score_sequences(self.critic_model, sequences, without_adapter=True, **kw)
         return score_sequences(self.reference_model, sequences, **kw)
