@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
 
-from training.llm.base import LLM, Completion, LLMError, Message, SamplingParams
+from training.llm.base import (
+    LLM,
+    Completion,
+    ContextLengthExceeded,
+    LLMError,
+    Message,
+    SamplingParams,
+)
 
 
 class ScriptedAgent(LLM):
@@ -44,6 +51,24 @@ class ScriptedAgent(LLM):
 
     def adapters(self) -> list[str]:
         return []
+
+
+class WindowedAgent(ScriptedAgent):
+    """A scripted agent with a context window of ``window`` characters. Like every backend, it
+    refuses a whole ``generate`` call when any one prompt does not fit; refused calls are not
+    recorded in ``calls``."""
+
+    def __init__(self, respond: Callable[[str], str], window: int, name: str = "windowed"):
+        super().__init__(respond, name)
+        self.window = window
+        self.refused = 0
+
+    def generate(self, prompts, params=None, *, adapter=None) -> list[list[Completion]]:
+        longest = max((len(p) for p in prompts), default=0)
+        if longest > self.window:
+            self.refused += 1
+            raise ContextLengthExceeded(f"prompt is {longest} chars; the window is {self.window}")
+        return super().generate(prompts, params, adapter=adapter)
 
 
 def agent_turns_in(prompt: str) -> int:

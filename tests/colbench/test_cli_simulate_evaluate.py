@@ -65,6 +65,28 @@ def test_simulate_with_the_tiny_local_model_then_evaluate(tmp_path, tmp_path_fac
     assert all(t.reward is not None and t.success is not None for t in load_trajectories(scored))
 
 
+def test_simulate_rerun_with_the_same_out_skips_the_finished_episodes_and_says_so(
+    tmp_path, tmp_path_factory, capsys
+):
+    pytest.importorskip("training.llm.tiny_model")
+    model = shared_tiny_model(tmp_path_factory)
+    out = tmp_path / "rollouts.jsonl"
+    command = [
+        "simulate", "--tasks", str(TASK_FILE), "--agent", f"local:{model}", "--best-of-n", "2",
+        "--seed", "0", "--max-tokens", "4", "--no-progress", "--out", str(out),
+    ]  # fmt: skip
+    assert main(command) == 0
+    first = _last_json(capsys)
+    rows = out.read_text()
+    assert main(command) == 0
+    captured = capsys.readouterr()
+    again = json.loads(captured.out.strip().splitlines()[-1])
+    assert "resuming: 2 of 2 episodes are already in" in captured.err
+    assert (again["written"], again["skipped"], again["episodes"]) == (0, 2, 2)
+    assert again["ended_by"] == first["ended_by"] and sum(first["ended_by"].values()) == 2
+    assert out.read_text() == rows
+
+
 def test_evaluate_scores_backend_answers_and_prints_the_summary_last(tmp_path, capsys):
     right = json.loads(TRAJECTORY_FILE.read_text())["answer"]
     wrong = "def tip_amount(bill, service):\n    return round(bill * 0.15, 2)"

@@ -4,6 +4,7 @@ import pytest
 from scripted_agent import ScriptedAgent, ask_then_answer
 
 from training.colbench.environments import (
+    ENDED_BY_CONTEXT_LIMIT,
     BackendEnvironment,
     EpisodeStateError,
     FrontendEnvironment,
@@ -174,3 +175,32 @@ def test_frontend_simulator_is_asked_about_the_shown_page_only():
     env.reset(FRONTEND)
     env.act("notes <html><body>hidden draft</body></html> OUTPUT: <html><body>shown</body></html>")
     assert env.pending_query().agent_html == "<html><body>shown</body></html>"
+
+
+def test_ending_for_the_context_limit_records_the_reason_and_no_backend_answer(bm25_oracle):
+    env = BackendEnvironment(bm25_oracle)
+    env.reset(BACKEND)
+    env.step("Do children pay a different fee?")
+    env.end(ENDED_BY_CONTEXT_LIMIT)
+    assert env.done and env.trajectory.answer is None
+    assert env.trajectory.meta == {"ended_by": "context_limit", "agent_turns": 1}
+    with pytest.raises(EpisodeStateError):
+        env.act("I WANT TO ANSWER: def library_late_fee(d, c): return 0.0")
+
+
+def test_ending_for_the_context_limit_keeps_the_last_frontend_page_as_the_answer():
+    env = FrontendEnvironment()
+    env.reset(FRONTEND)
+    env.act("OUTPUT: <html><body>draft</body></html>")
+    env.observe("Make it pink.")
+    env.end(ENDED_BY_CONTEXT_LIMIT)
+    assert env.trajectory.answer == "<html><body>draft</body></html>"
+    assert env.trajectory.meta["ended_by"] == "context_limit"
+
+
+def test_ending_while_a_reply_is_owed_is_refused():
+    env = FrontendEnvironment()
+    env.reset(FRONTEND)
+    env.act("OUTPUT: <html><body>draft</body></html>")
+    with pytest.raises(EpisodeStateError, match="reply"):
+        env.end(ENDED_BY_CONTEXT_LIMIT)

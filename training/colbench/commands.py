@@ -51,8 +51,11 @@ def _register_simulate(subparsers: argparse._SubParsersAction) -> None:
         help="roll out an agent against simulated users; writes official-format trajectories",
         description=(
             "Run ColBench episodes: K rollouts per task of the agent against the simulator, "
-            "agent generations batched across episodes. Writes trajectories (official JSONL "
-            "format, exact agent prompts included) and prints a JSON summary last."
+            "agent generations batched across episodes. Appends each trajectory (official "
+            "JSONL format, exact agent prompts included) to --out as its episode ends; a rerun "
+            "with the same --out skips the episodes already there. An episode whose next "
+            "prompt does not fit the agent's context window ends with ended_by=context_limit. "
+            "Prints a JSON summary last (episodes counted by how they ended)."
         ),
     )
     simulate.add_argument("--tasks", required=True, metavar="FILE", help="task JSONL file")
@@ -73,7 +76,9 @@ def _register_simulate(subparsers: argparse._SubParsersAction) -> None:
     )
     simulate.add_argument("--max-tokens", type=int, default=512, help="per agent turn")
     simulate.add_argument("--batch-size", type=int, default=32, help="episodes per agent call")
-    simulate.add_argument("--out", required=True, metavar="FILE", help="trajectory JSONL to write")
+    simulate.add_argument(
+        "--out", required=True, metavar="FILE", help="trajectory JSONL to write or resume"
+    )
     simulate.add_argument(
         "--load-adapter",
         action="append",
@@ -97,13 +102,12 @@ def _simulate(args: argparse.Namespace) -> int:
     import json
     import sys
     import time
-    from collections import Counter
 
     from training import paths
-    from training.colbench.rollouts import RolloutConfig, rollout
+    from training.colbench.rollout_file import ResumableRollout, ResumeMismatch
+    from training.colbench.rollouts import RolloutConfig
     from training.colbench.simulators.factory import make_simulators
     from training.colbench.tasks import TaskFormatError, load_tasks
-    from training.colbench.trajectories import write_trajectories
     from training.llm.pointer import AdapterPointerFile
     from training.llm.spec import load_llm
 
@@ -136,29 +140,40 @@ def _simulate(args: argparse.Namespace) -> int:
         seed=args.seed,
         batch_size=args.batch_size,
     )
+    run = None
     try:
-        trajectories = rollout(
-            tasks,
-            agent,
-            simulators,
-            config,
-            progress=not args.no_progress,
-            adapter_pointer=pointer,
+        run = ResumableRollout(args.out, tasks, agent, simulators, config)
+        if run.skipped:
+            print(
+                f"resuming: {run.skipped} of {len(run.keys)} episodes are already in "
+                f"{args.out}; skipping them",
+                file=sys.stderr,
+            )
+        summary = run.run(progress=not args.no_progress, adapter_pointer=pointer)
+    except (ResumeMismatch, TaskFormatError) as error:
+        print(error, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        kept = 0 if run is None else run.skipped + run.written
+        print(
+            f"interrupted: {kept} finished episodes are in {args.out}; "
+            "run the same command again to resume",
+            file=sys.stderr,
         )
+        return 130
     finally:
         agent.close()
         for simulator in simulators.values():
             getattr(simulator, "close", lambda: None)()
-    write_trajectories(args.out, trajectories)
-    summary = {
-        "out": str(args.out),
-        "tasks": len(tasks),
-        "episodes": len(trajectories),
-        "agent_turns": sum(len(t.agent_turns) for t in trajectories),
-        "ended_by": dict(Counter(t.meta.get("ended_by") for t in trajectories)),
-        "seconds": round(time.perf_counter() - started, 2),
-    }
-    print(json.dumps(summary))
+    print(
+        json.dumps(
+            {
+                "tasks": len(tasks),
+                **summary.to_json(),
+                "seconds": round(time.perf_counter() - started, 2),
+            }
+        )
+    )
     return 0
 
 

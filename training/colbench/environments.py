@@ -32,6 +32,14 @@ from training.colbench.tasks import Task
 from training.colbench.trajectories import Trajectory, Turn
 from training.llm.base import Message
 
+#: ``meta.ended_by`` values: how an episode ended.
+ENDED_BY_ANSWER = "answer"
+"""The agent's turn contained the answer marker."""
+ENDED_BY_TURN_LIMIT = "turn_limit"
+"""The agent used its last allowed turn without the marker."""
+ENDED_BY_CONTEXT_LIMIT = "context_limit"
+"""The agent's next prompt did not fit the model's context window (see :meth:`end`)."""
+
 
 class EpisodeStateError(RuntimeError):
     """The environment was driven out of order (step before reset, step after the end, ...)."""
@@ -141,7 +149,7 @@ class ColBenchEnvironment(ABC):
         self._on_action(action)
         if action.ends_episode:
             self._done = True
-            self._ended_by = "answer" if action.answered else "turn_limit"
+            self._ended_by = ENDED_BY_ANSWER if action.answered else ENDED_BY_TURN_LIMIT
             self._finish()
         else:
             self._awaiting_reply = True
@@ -149,6 +157,22 @@ class ColBenchEnvironment(ABC):
             if fixed is not None:
                 self.observe(fixed)
         return action
+
+    def end(self, reason: str) -> None:
+        """End the episode before the agent's next turn, recording ``reason`` as ``ended_by``.
+
+        For events outside the protocol, such as :data:`ENDED_BY_CONTEXT_LIMIT`: the answer is
+        what the episode already has (backend: none; frontend: the last page shown, if any).
+        """
+        if self._trajectory is None:
+            raise EpisodeStateError("reset(task) must be called first")
+        if self._done:
+            raise EpisodeStateError("the episode is over already")
+        if self._awaiting_reply:
+            raise EpisodeStateError("the person's reply to the previous turn is still missing")
+        self._done = True
+        self._ended_by = reason
+        self._finish()
 
     def pending_query(self) -> BackendQuery | FrontendQuery | None:
         """What the simulator must answer now, or ``None`` if no simulated reply is needed."""

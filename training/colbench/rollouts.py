@@ -12,15 +12,20 @@ batch size (each round's call is seeded from the run seed and the round number).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import hashlib
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from training.colbench.environments import ColBenchEnvironment, make_environment
+from training.colbench.environments import (
+    ENDED_BY_CONTEXT_LIMIT,
+    ColBenchEnvironment,
+    make_environment,
+)
 from training.colbench.simulators.base import BackendSimulator, FrontendSimulator
 from training.colbench.tasks import Task
 from training.colbench.trajectories import Trajectory
-from training.llm.base import LLM, SamplingParams
+from training.llm.base import LLM, Completion, ContextLengthExceeded, SamplingParams
 from training.llm.pointer import AdapterPointer, FixedAdapter
 
 Simulators = Mapping[str, BackendSimulator | FrontendSimulator]
@@ -58,15 +63,49 @@ def _chunks(items: list, size: int):
         yield items[start : start + size]
 
 
+def _split_seed(seed: int | None, offset: int) -> int | None:
+    """The seed for the part of a split call that starts at ``offset`` (0 keeps ``seed``)."""
+    if seed is None or offset == 0:
+        return seed
+    digest = hashlib.sha256(f"{seed}/{offset}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") >> 1
+
+
+def sample_turns(
+    agent: LLM, prompts: Sequence[str], params: SamplingParams, adapter: str | None
+) -> list[Completion | None]:
+    """One completion per prompt, ``None`` for each prompt that does not fit the context window.
+
+    Backends refuse a whole ``generate`` call when any one prompt is too long, so a refused call
+    is split in halves and each half retried: the prompts that fit still share calls, and only
+    the ones too long come back ``None``. The refusal comes before any decoding, so a split
+    costs a few quick failed calls, not repeated work.
+    """
+    try:
+        return [choices[0] for choices in agent.generate(prompts, params, adapter=adapter)]
+    except ContextLengthExceeded:
+        if len(prompts) == 1:
+            return [None]
+    middle = len(prompts) // 2
+    right_params = replace(params, seed=_split_seed(params.seed, middle))
+    return sample_turns(agent, prompts[:middle], params, adapter) + sample_turns(
+        agent, prompts[middle:], right_params, adapter
+    )
+
+
 def run_episodes(
     envs: Sequence[ColBenchEnvironment],
     agent: LLM,
     config: RolloutConfig,
     *,
-    on_finished: Callable[[int], None] | None = None,
+    on_finished: Callable[[Trajectory], None] | None = None,
     adapter_pointer: AdapterPointer | None = None,
 ) -> None:
-    """Drive reset environments to the end. ``on_finished(n)`` reports newly finished episodes.
+    """Drive reset environments to the end; ``on_finished`` gets each episode as it ends.
+
+    An episode whose next agent prompt does not fit the agent's context window ends there with
+    ``ended_by = "context_limit"``; the other episodes go on. ``on_finished`` is called once per
+    episode, after the round in which it ended (its trajectory is complete by then).
 
     ``adapter_pointer`` (default: ``config.adapter``, fixed) is read before every agent call, so
     moving it mid-run switches the adapter for the following turns; each turn records the adapter
@@ -88,16 +127,18 @@ def run_episodes(
             seed = None if config.seed is None else config.seed * 1_000_003 + round_index
             params = replace(base, seed=seed)
             prompts = [agent.chat_prompt(env.agent_messages()) for env in batch]
-            results = agent.generate(prompts, params, adapter=pointer.current())
-            for env, prompt, choices in zip(batch, prompts, results, strict=True):
-                completion = choices[0]
-                env.act(completion.text, prompt=prompt, model=completion.model or agent.spec)
+            completions = sample_turns(agent, prompts, params, pointer.current())
+            for env, prompt, completion in zip(batch, prompts, completions, strict=True):
+                if completion is None:
+                    env.end(ENDED_BY_CONTEXT_LIMIT)
+                else:
+                    env.act(completion.text, prompt=prompt, model=completion.model or agent.spec)
             round_index += 1
         _answer_pending(live)
         if on_finished is not None:
-            finished = sum(env.done for env in live)
-            if finished:
-                on_finished(finished)
+            for env in live:
+                if env.done:
+                    on_finished(env.trajectory)
 
 
 def _answer_pending(envs: Sequence[ColBenchEnvironment]) -> None:
@@ -117,6 +158,38 @@ def _answer_pending(envs: Sequence[ColBenchEnvironment]) -> None:
             env.observe(reply)
 
 
+def start_episodes(
+    tasks: Sequence[Task],
+    agent: LLM,
+    simulators: Simulators,
+    config: RolloutConfig,
+    *,
+    skip: Collection[tuple[str, int]] = (),
+) -> list[ColBenchEnvironment]:
+    """Reset environments for ``config.k`` episodes per task, in task order.
+
+    ``skip`` holds ``(task id, rollout index)`` pairs not to start (episodes already done).
+    """
+    envs: list[ColBenchEnvironment] = []
+    for task in tasks:
+        if task.kind not in simulators:
+            raise ValueError(f"no simulator for {task.kind} tasks (task {task.id})")
+        for index in range(config.k):
+            if (task.id, index) in skip:
+                continue
+            env = make_environment(task.kind, simulators[task.kind])
+            env.reset(task)
+            env.trajectory.meta.update(
+                agent=agent.spec,
+                simulator=simulators[task.kind].name,
+                rollout=index,
+                temperature=config.agent_temperature,
+                seed=config.seed,
+            )
+            envs.append(env)
+    return envs
+
+
 def rollout(
     tasks: Sequence[Task],
     agent: LLM,
@@ -128,30 +201,21 @@ def rollout(
 ) -> list[Trajectory]:
     """``config.k`` episodes per task, in task order (task 0's k rollouts first).
 
-    ``adapter_pointer`` lets the active adapter switch mid-run (see :func:`run_episodes`).
+    ``adapter_pointer`` lets the active adapter switch mid-run (see :func:`run_episodes`). For a
+    long run that must survive a crash, see :mod:`training.colbench.rollout_file`.
     """
     config = config or RolloutConfig()
-    envs: list[ColBenchEnvironment] = []
-    for task in tasks:
-        if task.kind not in simulators:
-            raise ValueError(f"no simulator for {task.kind} tasks (task {task.id})")
-        for index in range(config.k):
-            env = make_environment(task.kind, simulators[task.kind])
-            env.reset(task)
-            env.trajectory.meta.update(
-                agent=agent.spec,
-                simulator=simulators[task.kind].name,
-                rollout=index,
-                temperature=config.agent_temperature,
-                seed=config.seed,
-            )
-            envs.append(env)
+    envs = start_episodes(tasks, agent, simulators, config)
     if progress:
         from tqdm import tqdm
 
         with tqdm(total=len(envs), desc="episodes", unit="ep") as bar:
             run_episodes(
-                envs, agent, config, on_finished=bar.update, adapter_pointer=adapter_pointer
+                envs,
+                agent,
+                config,
+                on_finished=lambda _: bar.update(1),
+                adapter_pointer=adapter_pointer,
             )
     else:
         run_episodes(envs, agent, config, adapter_pointer=adapter_pointer)

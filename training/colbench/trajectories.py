@@ -114,12 +114,17 @@ def trajectory_from_row(row: Any, *, where: str) -> tuple[Trajectory | None, lis
     ), []
 
 
-def load_trajectories(path: str | Path) -> list[Trajectory]:
-    """Load a trajectory file. All-or-nothing; raises :class:`TaskFormatError` on any defect."""
+def load_trajectory_rows(path: str | Path) -> list[tuple[dict[str, Any], Trajectory]]:
+    """Each row of a trajectory file as read, with its parsed trajectory, in file order.
+
+    For writers that must give a row back with every field they do not own kept as it was (a
+    :class:`Trajectory` holds only the fields Duet knows). All-or-nothing like
+    :func:`load_trajectories`.
+    """
     path = Path(path)
     if not path.is_file():
         raise TaskFormatError([f"{path}:0: file: not found"])
-    out: list[Trajectory] = []
+    out: list[tuple[dict[str, Any], Trajectory]] = []
     problems: list[str] = []
     for number, row, error in iter_jsonl(path):
         where = f"{path}:{number}"
@@ -129,10 +134,15 @@ def load_trajectories(path: str | Path) -> list[Trajectory]:
         trajectory, row_problems = trajectory_from_row(row, where=where)
         problems.extend(row_problems)
         if trajectory is not None:
-            out.append(trajectory)
+            out.append((row, trajectory))
     if problems:
         raise TaskFormatError(problems)
     return out
+
+
+def load_trajectories(path: str | Path) -> list[Trajectory]:
+    """Load a trajectory file. All-or-nothing; raises :class:`TaskFormatError` on any defect."""
+    return [trajectory for _, trajectory in load_trajectory_rows(path)]
 
 
 def write_trajectories(path: str | Path, trajectories: Iterable[Trajectory]) -> int:
