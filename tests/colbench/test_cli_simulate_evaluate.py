@@ -110,6 +110,50 @@ def test_evaluate_scores_backend_answers_and_prints_the_summary_last(tmp_path, c
     assert best_of_2["success_rate"] == 1.0 and best_of_2["reward"] == 1.0
 
 
+def _user_row() -> dict:
+    """The shared example as a user's file might carry it: fields Duet does not know, here and
+    there, with ``reward`` in the middle of the keys."""
+    row = json.loads(TRAJECTORY_FILE.read_text())
+    turns = row["dialogue_history"]
+    return {
+        "id": "case-007",
+        "task": {"case_name": "tips", **row["task"], "difficulty": 3},
+        "dialogue_history": [dict(turn, timestamp=f"t{i}") for i, turn in enumerate(turns)],
+        "reward": None,
+        "answer": row["answer"],
+        "success": None,
+        "metadata": {"annotator": "ana", "batch": [1, 2]},
+        "meta": {"seed": 11},
+    }  # fmt: skip
+
+
+def _evaluated(tmp_path, row: dict) -> dict:
+    source = _write_jsonl(tmp_path / "in.jsonl", [row])
+    out = tmp_path / "out.jsonl"
+    assert main(["evaluate", str(source), "--out", str(out)]) == 0
+    (written,) = [json.loads(line) for line in out.read_text().splitlines()]
+    return written
+
+
+def test_evaluate_keeps_the_top_level_fields_it_does_not_own_in_place(tmp_path):
+    row = _user_row()
+    written = _evaluated(tmp_path, row)
+    assert list(written) == list(row)
+    assert {k: v for k, v in written.items() if k not in ("reward", "success", "meta")} == {
+        k: v for k, v in row.items() if k not in ("reward", "success", "meta")
+    }
+    assert (written["reward"], written["success"]) == (1.0, True)
+    assert written["meta"] == {"seed": 11, "metric": "tests-passed"}
+
+
+def test_evaluate_keeps_extra_fields_of_dialogue_turns_and_of_the_task(tmp_path):
+    row = _user_row()
+    written = _evaluated(tmp_path, row)
+    assert written["dialogue_history"] == row["dialogue_history"]
+    assert written["task"] == row["task"]
+    assert list(written["task"]) == list(row["task"])
+
+
 def test_evaluate_rejects_a_malformed_file_and_writes_nothing(tmp_path, capsys):
     rows = _rows_with_answers(["def f(): pass"])
     rows.append({"task": rows[0]["task"], "answer": "x", "reward": None})

@@ -184,7 +184,8 @@ def _register_evaluate(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Score every trajectory of a file: backend answers run against the hidden tests in "
             "the sandbox (reward = fraction passed, success = all), frontend final pages are "
-            "compared with the hidden page (reward = similarity). Writes the scored rows and "
+            "compared with the hidden page (reward = similarity). Writes the rows with reward, "
+            "success and meta.metric set (every other field kept as it was) and "
             "prints a JSON summary (with best-of-k per task) as the last line."
         ),
     )
@@ -200,19 +201,20 @@ def _evaluate(args: argparse.Namespace) -> int:
     import json
     import sys
 
-    from training.colbench.evaluation.rewards import score_trajectories, summarize
+    from training.colbench.evaluation.rewards import score_trajectories, scored_row, summarize
     from training.colbench.tasks import TaskFormatError
-    from training.colbench.trajectories import load_trajectories, write_trajectories
+    from training.colbench.trajectories import load_trajectory_rows
+    from training.jsonl import write_jsonl
 
     if args.k is not None and args.k < 1:
         print("--k must be at least 1", file=sys.stderr)
         return 2
     try:
-        trajectories = load_trajectories(args.input)
+        rows = load_trajectory_rows(args.input)
     except TaskFormatError as error:
         print(error, file=sys.stderr)
         return 2
-    score_trajectories(trajectories)
-    write_trajectories(args.out, trajectories)
+    trajectories = score_trajectories([trajectory for _, trajectory in rows])  # set in place
+    write_jsonl(args.out, (scored_row(row, trajectory) for row, trajectory in rows))
     print(json.dumps(summarize(trajectories, args.k)))
     return 0

@@ -95,6 +95,24 @@ def score_trajectories(
     return list(trajectories)
 
 
+def scored_row(row: dict[str, Any], trajectory: Trajectory) -> dict[str, Any]:
+    """``row`` as read, with the fields ``duet evaluate`` owns set from ``trajectory``.
+
+    Evaluate owns ``reward``, ``success`` (written when known, or when the row had one) and
+    ``meta.metric``. Every other field (a user's ids, case names, metadata, extra keys on turns
+    or on the task) is kept as it was, in the same key order, so an official file round-trips.
+    """
+    out = dict(row)
+    out["reward"] = trajectory.reward
+    if trajectory.success is not None or "success" in out:
+        out["success"] = trajectory.success
+    metric = trajectory.meta.get("metric")
+    meta = out.get("meta")
+    if metric is not None and (meta is None or isinstance(meta, dict)):
+        out["meta"] = {**(meta or {}), "metric": metric}
+    return out
+
+
 def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
