@@ -168,7 +168,7 @@ def measure(
             compile_s = time.time() - warm_start
             t0 = time.time()
         with torch.autocast(device, dtype=torch.bfloat16, enabled=device == "cuda"):
-            chosen, rejected = pair_scores(model, data, index, config, pad)
+            chosen, rejected = pair_scores(model, data, index, config.critic, pad)
             loss = bradley_terry_loss(chosen, rejected)
         loss.backward()
         optimizer.step()

@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from training.baselines import commands as baseline_commands
 from training.colbench import commands as colbench_commands
 from training.llm import commands as llm_commands
 from training.sweet import commands as sweet_commands
@@ -18,6 +19,10 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     colbench_commands.register(subparsers)
     llm_commands.register(subparsers)
+    train = subparsers.add_parser("train", help="train an agent: SWEET-RL or a baseline")
+    algorithms = train.add_subparsers(dest="algorithm", required=True, metavar="ALGORITHM")
+    sweet_commands.register_train(algorithms)
+    baseline_commands.register_train(algorithms)
     sweet_commands.register(subparsers)
     return parser
 

@@ -6,6 +6,7 @@ import time
 
 from training.sweet.config import load_config
 from training.sweet.critic import train_critic
+from training.sweet.trainer import TrainingRun
 
 SETTINGS = [
     "critic.heldout_fraction=0.25",
@@ -22,7 +23,11 @@ def _train(tiny_ref, tmp_path, secret_pairs, privileged: bool):
     config = load_config(None, [*SETTINGS, f"critic.privileged={str(privileged).lower()}"])
     pairs = secret_pairs(64, config.critic.heldout_fraction, config.seed)
     started = time.time()
-    metrics = train_critic(pairs, tiny_ref, config, tmp_path / f"critic-{privileged}")
+    metrics = train_critic(
+        pairs,
+        config.critic,
+        TrainingRun(tiny_ref, config.model, tmp_path / f"critic-{privileged}", seed=config.seed),
+    )
     return metrics, time.time() - started
 
 

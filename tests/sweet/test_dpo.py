@@ -9,6 +9,7 @@ from training.sweet.config import load_config
 from training.sweet.dpo import grouped_logprobs
 from training.sweet.model_loading import load_base_model
 from training.sweet.policy import step_pair_examples, train_policy
+from training.sweet.trainer import TrainingRun
 
 PROMPTS = [
     f"<|bos|><|turn|>user\nQuestion {i}: what should I do?<|eot|>\n<|turn|>assistant\n"
@@ -41,7 +42,11 @@ def test_dpo_raises_the_chosen_minus_rejected_margin(tiny_ref, tokenizer, tmp_pa
             "policy.train.warmup_ratio=0.0",
         ],
     )
-    metrics = train_policy(ROWS, tiny_ref, config, tmp_path / "policy")
+    metrics = train_policy(
+        ROWS,
+        config.policy,
+        TrainingRun(tiny_ref, config.model, tmp_path / "policy", seed=config.seed),
+    )
     examples = step_pair_examples(tokenizer, ROWS, config.model.max_length)
     base = load_base_model(tiny_ref, config.model).eval()
     before = _margin(base, tokenizer, examples)

@@ -12,9 +12,9 @@ from training.sweet.scoring import CriticScorer
 
 
 def _one_backward(model, scorer, pairs, tokenizer, config):
-    data = tokenize_pairs(tokenizer, pairs, config)
+    data = tokenize_pairs(tokenizer, pairs, config.critic, config.model.max_length)
     attach_reference(scorer, data, tokenizer.pad_token_id, batch_size=4)
-    chosen, rejected = pair_scores(model, data, [0, 1], config, tokenizer.pad_token_id)
+    chosen, rejected = pair_scores(model, data, [0, 1], config.critic, tokenizer.pad_token_id)
     bradley_terry_loss(chosen, rejected).backward()
     return data
 

@@ -8,6 +8,7 @@ from safetensors.torch import load_file
 import training.sweet.critic as critic_module
 from training.sweet.config import load_config
 from training.sweet.critic import train_critic
+from training.sweet.trainer import TrainingRun
 
 SETTINGS = [
     "critic.heldout_fraction=0.25",
@@ -24,7 +25,11 @@ def test_interrupted_run_resumes_to_the_same_adapter(
 ):
     config = load_config(None, SETTINGS)
     pairs = make_secret_pairs(8, 0.25, config.seed)
-    straight = train_critic(pairs, tiny_ref, config, tmp_path / "straight")
+    straight = train_critic(
+        pairs,
+        config.critic,
+        TrainingRun(tiny_ref, config.model, tmp_path / "straight", seed=config.seed),
+    )
 
     real_loss = critic_module.bradley_terry_loss
     calls = {"n": 0}
@@ -39,10 +44,18 @@ def test_interrupted_run_resumes_to_the_same_adapter(
 
     monkeypatch.setattr(critic_module, "bradley_terry_loss", crash_in_first_evaluation)
     with pytest.raises(KeyboardInterrupt):
-        train_critic(pairs, tiny_ref, config, tmp_path / "resumed")
+        train_critic(
+            pairs,
+            config.critic,
+            TrainingRun(tiny_ref, config.model, tmp_path / "resumed", seed=config.seed),
+        )
     assert (tmp_path / "resumed" / "checkpoint" / "progress.json").is_file()
     monkeypatch.setattr(critic_module, "bradley_terry_loss", real_loss)
-    resumed = train_critic(pairs, tiny_ref, config, tmp_path / "resumed")
+    resumed = train_critic(
+        pairs,
+        config.critic,
+        TrainingRun(tiny_ref, config.model, tmp_path / "resumed", seed=config.seed),
+    )
 
     assert resumed["resumed_from"] == 2
     assert resumed["steps"] == straight["steps"]

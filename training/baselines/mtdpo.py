@@ -4,59 +4,42 @@ turns (the sum of log-probs of every action given the exact prompt it was produc
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from training.colbench.trajectories import Trajectory
-from training.sweet.config import SweetConfig
+from training.sweet.config import DPOConfig, PairsConfig
 from training.sweet.dpo import PreferenceExample, train_dpo
-from training.sweet.model_loading import ModelRef, load_tokenizer
+from training.sweet.model_loading import load_tokenizer
 from training.sweet.pairs import TrajectoryPair, trajectory_pairs
-from training.sweet.sequences import TokenSequence, policy_segments, tokenize_segments
-
-
-def policy_sequences(
-    tokenizer: Any, trajectory: Trajectory, max_length: int
-) -> list[TokenSequence]:
-    """The agent's own view of a trajectory: its prompts and actions (no hidden information)."""
-    return [
-        tokenize_segments(tokenizer, segments, max_length=max_length)
-        for segments in policy_segments(tokenizer, trajectory.dialogue_history)
-    ]
+from training.sweet.sequences import policy_sequences
+from training.sweet.trainer import TrainingRun
 
 
 def trajectory_pair_examples(
     tokenizer: Any, pairs: Sequence[TrajectoryPair], max_length: int
 ) -> list[PreferenceExample]:
-    return [
-        PreferenceExample(
-            policy_sequences(tokenizer, p.chosen, max_length),
-            policy_sequences(tokenizer, p.rejected, max_length),
-        )
-        for p in pairs
-    ]
+    """Each side of a pair as the agent saw it: every agent turn after its exact prompt."""
+    examples = []
+    for index, pair in enumerate(pairs):
+        sides = []
+        for side in ("chosen", "rejected"):
+            trajectory = getattr(pair, side)
+            where = f"pair {index} ({side}, task {trajectory.task.id})"
+            sides.append(
+                policy_sequences(
+                    tokenizer, trajectory.dialogue_history, max_length=max_length, where=where
+                )
+            )
+        examples.append(PreferenceExample(*sides))
+    return examples
 
 
 def train_mtdpo(
-    trajectories: Sequence[Trajectory],
-    policy: ModelRef,
-    config: SweetConfig,
-    out_dir: Path,
-    *,
-    accelerator: Any = None,
+    trajectories: Sequence[Trajectory], pairs_cfg: PairsConfig, dpo_cfg: DPOConfig, run: TrainingRun
 ) -> dict[str, Any]:
-    pairs = trajectory_pairs(trajectories, config.pairs)
-    tokenizer = load_tokenizer(policy)
-    examples = trajectory_pair_examples(tokenizer, pairs, config.model.max_length)
-    metrics = train_dpo(
-        examples,
-        policy,
-        config.model,
-        config.mtdpo,
-        out_dir,
-        seed=config.seed,
-        accelerator=accelerator,
-        desc="multi-turn-dpo",
-        tokenizer=tokenizer,
-    )
+    """DPO on the trajectory pairs SWEET-RL's critic would train on (``pairs_cfg``)."""
+    pairs = trajectory_pairs(trajectories, pairs_cfg)
+    tokenizer = load_tokenizer(run.policy)
+    examples = trajectory_pair_examples(tokenizer, pairs, run.model.max_length)
+    metrics = train_dpo(examples, dpo_cfg, run, tokenizer=tokenizer, desc="multi-turn-dpo")
     return {"trajectory_pairs": len(pairs), **metrics}

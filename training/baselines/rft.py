@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import torch
 
-from training.baselines.mtdpo import policy_sequences
 from training.colbench.trajectories import Trajectory
-from training.sweet.config import SweetConfig
-from training.sweet.critic import save_trained
+from training.sweet.config import RFTConfig
+from training.sweet.errors import TrainingDataError
 from training.sweet.logprobs import agent_logprobs, collate
-from training.sweet.model_loading import ModelRef, load_tokenizer, load_trainable
-from training.sweet.trainer import finish, make_accelerator, train
+from training.sweet.model_loading import load_tokenizer
+from training.sweet.sequences import policy_sequences
+from training.sweet.trainer import TrainingRun
 
 
 def successful(trajectories: Sequence[Trajectory], min_reward: float) -> list[Trajectory]:
@@ -30,43 +29,36 @@ def successful(trajectories: Sequence[Trajectory], min_reward: float) -> list[Tr
 
 
 def train_rft(
-    trajectories: Sequence[Trajectory],
-    policy: ModelRef,
-    config: SweetConfig,
-    out_dir: Path,
-    *,
-    accelerator: Any = None,
+    trajectories: Sequence[Trajectory], rft_cfg: RFTConfig, run: TrainingRun
 ) -> dict[str, Any]:
+    """Fine-tune on the selected trajectories' agent turns; save ``adapter/`` or ``model/``."""
     started = time.time()
-    chosen = successful(trajectories, config.rft.min_reward)
+    chosen = successful(trajectories, rft_cfg.min_reward)
     if not chosen:
-        raise ValueError("rejection fine-tuning: no successful trajectories in the data")
-    tokenizer = load_tokenizer(policy)
+        raise TrainingDataError("rejection fine-tuning: no successful trajectories in the data")
+    tokenizer = load_tokenizer(run.policy)
     pad_id = tokenizer.pad_token_id
     sequences = [
-        seq for t in chosen for seq in policy_sequences(tokenizer, t, config.model.max_length)
+        seq
+        for index, t in enumerate(chosen)
+        for seq in policy_sequences(
+            tokenizer,
+            t.dialogue_history,
+            max_length=run.model.max_length,
+            where=f"selected trajectory {index} (task {t.task.id})",
+        )
     ]
-    accelerator = accelerator or make_accelerator(config.model.dtype)
-    model = load_trainable(policy, config.model, continue_adapter=True, seed=config.seed)
-    model.to(accelerator.device)
+    model = run.trainable(continue_adapter=True)
 
     def loss_fn(m: torch.nn.Module, index: list[int]) -> tuple[torch.Tensor, dict[str, float]]:
         lp = agent_logprobs(m, collate([sequences[i] for i in index], pad_id))
         nll = -lp.total.sum() / lp.count.sum().clamp(min=1)
         return nll, {"tokens": float(lp.count.sum())}
 
-    result = train(
-        model,
-        lengths=[len(s) for s in sequences],
-        loss_fn=loss_fn,
-        optim=config.rft.train,
-        out_dir=out_dir,
-        seed=config.seed,
-        accelerator=accelerator,
-        desc="rejection-ft",
+    lengths = [len(s) for s in sequences]
+    result, target = run.fit(
+        model, tokenizer, lengths=lengths, loss_fn=loss_fn, optim=rft_cfg.train, desc="rejection-ft"
     )
-    target = save_trained(accelerator, model, tokenizer, out_dir, lora=config.model.lora)
-    finish(out_dir, accelerator)
     return {
         "successful_trajectories": len(chosen),
         "of_trajectories": len(trajectories),

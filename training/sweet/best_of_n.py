@@ -46,7 +46,7 @@ def run_best_of_n(
     started = time.time()
     tasks = load_tasks(tasks_path)[: limit or None]
     ref = parse_model_spec(policy)
-    scorer = load_critic(ref, critic_dir, config)
+    scorer = load_critic(ref, critic_dir, config.model)
     tokenizer = load_tokenizer(ref)
     llm = load_llm(policy)
     sims = make_simulators(simulator, {t.kind for t in tasks})
@@ -74,7 +74,10 @@ def run_best_of_n(
                         {"text": c.text, "token_logprobs": c.token_logprobs} for c in completions
                     ],
                 }
-                best = next(rank_rows([row], scorer, tokenizer, config))["candidates"][0]
+                ranked = rank_rows(
+                    [row], scorer, tokenizer, config.rank, config.critic, config.model.max_length
+                )
+                best = next(ranked)["candidates"][0]
                 env.step(best["text"], prompt=prompt, model=f"{policy}+critic-best-of-{n}")
             trajectory = env.trajectory
             trajectory.meta.update(

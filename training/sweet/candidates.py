@@ -16,6 +16,7 @@ from typing import Any
 from training.colbench.trajectories import Trajectory
 from training.jsonl import read_jsonl
 from training.sweet.config import CandidatesConfig
+from training.sweet.errors import TrainingDataError
 from training.sweet.sequences import action_text
 
 
@@ -44,7 +45,9 @@ def select_turns(trajectories: Sequence[Trajectory], fraction: float, seed: int)
     """A seeded sample of round(fraction × agent turns) turns (at least one), in data order."""
     refs = agent_turn_refs(trajectories)
     if not refs:
-        raise ValueError("no agent turns with a recorded input prompt: cannot sample candidates")
+        raise TrainingDataError(
+            "no agent turns with a recorded input prompt: cannot sample candidates"
+        )
     count = max(1, round(fraction * len(refs)))
     chosen = random.Random(f"candidates-{seed}").sample(refs, count)
     return sorted(chosen, key=lambda r: (r.trajectory, r.position))

@@ -18,46 +18,37 @@ from typing import Any
 import torch
 
 from training.colbench.tasks import Task
-from training.colbench.trajectories import Trajectory, Turn
-from training.sweet.config import SweetConfig
+from training.colbench.trajectories import Turn
+from training.sweet.config import CriticConfig, ModelConfig
+from training.sweet.errors import TrainingDataError
 from training.sweet.logprobs import AgentLogprobs, agent_logprobs, collate
 from training.sweet.losses import bradley_terry_loss, critic_score
-from training.sweet.model_loading import (
-    ModelRef,
-    frozen_reference,
-    load_base_model,
-    load_tokenizer,
-    load_trainable,
-)
+from training.sweet.model_loading import ModelRef, frozen_reference, load_base_model, load_tokenizer
 from training.sweet.pairs import TrajectoryPair, split_by_task
 from training.sweet.scoring import CriticScorer
-from training.sweet.sequences import TokenSequence, critic_segments, tokenize_segments
-from training.sweet.trainer import finish, make_accelerator, train
+from training.sweet.sequences import TokenSequence, critic_sequence
+from training.sweet.trainer import TrainingRun
 
 
-def critic_sequence(
+def critic_view(
     tokenizer: Any,
     task: Task,
     turns: Sequence[Turn],
-    config: SweetConfig,
+    critic: CriticConfig,
+    max_length: int,
     *,
-    privileged: bool | None = None,
+    where: str,
 ) -> TokenSequence:
-    privileged = config.critic.privileged if privileged is None else privileged
-    segments = critic_segments(
+    """What the critic reads: its privileged prefix (unless ablated) and the dialogue, as tokens."""
+    return critic_sequence(
         tokenizer,
         task,
         turns,
-        privileged=privileged,
-        max_truth_chars=config.critic.max_truth_chars,
+        privileged=critic.privileged,
+        max_truth_chars=critic.max_truth_chars,
+        max_length=max_length,
+        where=where,
     )
-    return tokenize_segments(tokenizer, segments, max_length=config.model.max_length)
-
-
-def trajectory_sequence(
-    tokenizer: Any, trajectory: Trajectory, config: SweetConfig
-) -> TokenSequence:
-    return critic_sequence(tokenizer, trajectory.task, trajectory.dialogue_history, config)
 
 
 @dataclass
@@ -75,16 +66,27 @@ class PairData:
 
 
 def tokenize_pairs(
-    tokenizer: Any, pairs: Sequence[TrajectoryPair], config: SweetConfig
+    tokenizer: Any, pairs: Sequence[TrajectoryPair], critic: CriticConfig, max_length: int
 ) -> PairData:
+    def view(pair: int, side: str) -> TokenSequence:
+        trajectory = getattr(pairs[pair], side)
+        where = f"pair {pair} ({side}, task {trajectory.task.id})"
+        return critic_view(
+            tokenizer, trajectory.task, trajectory.dialogue_history, critic, max_length, where=where
+        )
+
     return PairData(
-        [trajectory_sequence(tokenizer, p.chosen, config) for p in pairs],
-        [trajectory_sequence(tokenizer, p.rejected, config) for p in pairs],
+        [view(i, "chosen") for i in range(len(pairs))],
+        [view(i, "rejected") for i in range(len(pairs))],
     )
 
 
 def pair_scores(
-    model: torch.nn.Module, data: PairData, index: Sequence[int], config: SweetConfig, pad_id: int
+    model: torch.nn.Module,
+    data: PairData,
+    index: Sequence[int],
+    critic_cfg: CriticConfig,
+    pad_id: int,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Scores of chosen and rejected for the pairs in ``index``: one forward over 2B rows, the
     first B chosen and the last B rejected (sliced, never indexed one row)."""
@@ -95,9 +97,7 @@ def pair_scores(
     ref_c = data.ref_chosen.take(index, batch.num_turns)
     ref_r = data.ref_rejected.take(index, batch.num_turns)
     ref = AgentLogprobs.concat([ref_c, ref_r]).to(device)
-    scores = critic_score(
-        critic, ref, beta=config.critic.beta, reduction=config.critic.score_reduction
-    )
+    scores = critic_score(critic, ref, beta=critic_cfg.beta, reduction=critic_cfg.score_reduction)
     return scores[:b], scores[b:]
 
 
@@ -107,68 +107,58 @@ def attach_reference(scorer: CriticScorer, data: PairData, pad_id: int, batch_si
 
 
 def pair_accuracy(
-    model: torch.nn.Module, data: PairData, config: SweetConfig, pad_id: int
+    model: torch.nn.Module, data: PairData, critic_cfg: CriticConfig, pad_id: int
 ) -> dict[str, float]:
     """Held-out pair accuracy (ties count as wrong) and BT loss."""
     correct, losses, n = 0.0, 0.0, len(data.chosen)
-    size = config.critic.train.batch_size
+    size = critic_cfg.train.batch_size
     with torch.no_grad():
         for start in range(0, n, size):
             index = list(range(start, min(n, start + size)))
-            chosen, rejected = pair_scores(model, data, index, config, pad_id)
+            chosen, rejected = pair_scores(model, data, index, critic_cfg, pad_id)
             correct += float((chosen > rejected).sum())
             losses += float(bradley_terry_loss(chosen, rejected)) * len(index)
     return {"heldout_pair_accuracy": correct / max(n, 1), "heldout_loss": losses / max(n, 1)}
 
 
 def train_critic(
-    pairs: Sequence[TrajectoryPair],
-    policy: ModelRef,
-    config: SweetConfig,
-    out_dir: Path,
-    *,
-    accelerator: Any = None,
+    pairs: Sequence[TrajectoryPair], critic_cfg: CriticConfig, run: TrainingRun
 ) -> dict[str, Any]:
-    """Train the critic; write ``out_dir/adapter`` (LoRA) or ``out_dir/model`` (full)."""
+    """Train the critic; write ``run.out_dir/adapter`` (LoRA) or ``run.out_dir/model`` (full)."""
     started = time.time()
-    accelerator = accelerator or make_accelerator(config.model.dtype)
     if not pairs:
-        raise ValueError("no trajectory pairs to train the critic on")
-    train_pairs, held_pairs = split_by_task(pairs, config.critic.heldout_fraction, config.seed)
-    tokenizer = load_tokenizer(policy)
+        raise TrainingDataError("no trajectory pairs to train the critic on")
+    train_pairs, held_pairs = split_by_task(pairs, critic_cfg.heldout_fraction, run.seed)
+    tokenizer = load_tokenizer(run.policy)
     pad_id = tokenizer.pad_token_id
-    model = load_trainable(policy, config.model, seed=config.seed)
-    reference = None if config.model.lora else frozen_reference(policy, config.model)
-    model.to(accelerator.device)
-    if reference is not None:
-        reference.to(accelerator.device)
+    train_data = tokenize_pairs(tokenizer, train_pairs, critic_cfg, run.model.max_length)
+    held_data = tokenize_pairs(tokenizer, held_pairs, critic_cfg, run.model.max_length)
+    model = run.trainable()
+    reference = None
+    if not run.model.lora:
+        reference = frozen_reference(run.policy, run.model).to(run.accelerate().device)
     scorer = CriticScorer(model, reference)
-    train_data = tokenize_pairs(tokenizer, train_pairs, config)
-    held_data = tokenize_pairs(tokenizer, held_pairs, config)
-    batch = config.rank.batch_size
+    # without gradients a forward of 2B sequences costs what a training pair batch costs
+    batch = 2 * critic_cfg.train.batch_size
     attach_reference(scorer, train_data, pad_id, batch)
     if held_pairs:
         attach_reference(scorer, held_data, pad_id, batch)
 
     def loss_fn(m: torch.nn.Module, index: list[int]) -> tuple[torch.Tensor, dict[str, float]]:
-        chosen, rejected = pair_scores(m, train_data, index, config, pad_id)
+        chosen, rejected = pair_scores(m, train_data, index, critic_cfg, pad_id)
         loss = bradley_terry_loss(chosen, rejected)
         return loss, {"pair_accuracy": float((chosen > rejected).float().mean())}
 
-    eval_fn = (lambda m: pair_accuracy(m, held_data, config, pad_id)) if held_pairs else None
-    result = train(
+    eval_fn = (lambda m: pair_accuracy(m, held_data, critic_cfg, pad_id)) if held_pairs else None
+    result, _ = run.fit(
         model,
+        tokenizer,
         lengths=train_data.lengths,
         loss_fn=loss_fn,
-        optim=config.critic.train,
-        out_dir=out_dir,
-        seed=config.seed,
-        accelerator=accelerator,
-        eval_fn=eval_fn,
+        optim=critic_cfg.train,
         desc="critic",
+        eval_fn=eval_fn,
     )
-    save_trained(accelerator, model, tokenizer, out_dir, lora=config.model.lora)
-    finish(out_dir, accelerator)
     evals = [h for h in result.history if "heldout_pair_accuracy" in h]
     return {
         "train_pairs": len(train_pairs),
@@ -182,31 +172,16 @@ def train_critic(
     }
 
 
-def save_trained(
-    accelerator: Any, model: Any, tokenizer: Any, out_dir: Path, *, lora: bool
-) -> Path:
-    """Write the adapter (LoRA, loadable by LocalLLM/vLLM) or the full model + tokenizer."""
-    unwrapped = accelerator.unwrap_model(model)
-    state = accelerator.get_state_dict(model)
-    target = out_dir / ("adapter" if lora else "model")
-    if accelerator.is_main_process:
-        unwrapped.save_pretrained(str(target), state_dict=state)
-        if not lora:
-            tokenizer.save_pretrained(str(target))
-    accelerator.wait_for_everyone()
-    return target
-
-
-def load_critic(policy: ModelRef, critic_dir: Path, config: SweetConfig) -> CriticScorer:
+def load_critic(policy: ModelRef, critic_dir: Path, model_cfg: ModelConfig) -> CriticScorer:
     """The trained critic and its frozen reference (the policy the critic started from)."""
     if (critic_dir / "adapter").is_dir():
         from peft import PeftModel
 
-        base = load_base_model(policy, config.model)
+        base = load_base_model(policy, model_cfg)
         model = PeftModel.from_pretrained(base, str(critic_dir / "adapter"))
         model.eval()
         return CriticScorer(model)
     if (critic_dir / "model").is_dir():
-        critic = load_base_model(ModelRef(critic_dir / "model"), config.model).eval()
-        return CriticScorer(critic, frozen_reference(policy, config.model))
+        critic = load_base_model(ModelRef(critic_dir / "model"), model_cfg).eval()
+        return CriticScorer(critic, frozen_reference(policy, model_cfg))
     raise FileNotFoundError(f"{critic_dir}: no trained critic (adapter/ or model/)")

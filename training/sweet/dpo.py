@@ -11,18 +11,17 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import torch
 
-from training.sweet.config import DPOConfig, ModelConfig
+from training.sweet.config import DPOConfig
+from training.sweet.errors import TrainingDataError
 from training.sweet.logprobs import AgentLogprobs, agent_logprobs, collate
 from training.sweet.losses import dpo_loss
-from training.sweet.model_loading import ModelRef, load_tokenizer, load_trainable
 from training.sweet.scoring import score_sequences
 from training.sweet.sequences import TokenSequence
-from training.sweet.trainer import finish, make_accelerator, train
+from training.sweet.trainer import TrainingRun
 
 
 @dataclass
@@ -74,27 +73,18 @@ def reference_totals(
 
 def train_dpo(
     examples: Sequence[PreferenceExample],
-    policy: ModelRef,
-    model_cfg: ModelConfig,
     dpo_cfg: DPOConfig,
-    out_dir: Path,
+    run: TrainingRun,
     *,
-    seed: int,
-    accelerator: Any = None,
+    tokenizer: Any,
     desc: str = "dpo",
-    tokenizer: Any = None,
 ) -> dict[str, Any]:
-    """Train LoRA (or all weights) on preference examples; save ``out_dir/adapter`` or ``model``."""
-    from training.sweet.critic import save_trained
-
+    """Train LoRA (or all weights) on preference examples; save ``adapter/`` or ``model/``."""
     started = time.time()
     if not examples:
-        raise ValueError(f"{desc}: no preference pairs to train on")
-    accelerator = accelerator or make_accelerator(model_cfg.dtype)
-    tokenizer = tokenizer or load_tokenizer(policy)
+        raise TrainingDataError(f"{desc}: no preference pairs to train on")
     pad_id = tokenizer.pad_token_id
-    model = load_trainable(policy, model_cfg, continue_adapter=True, seed=seed)
-    model.to(accelerator.device)
+    model = run.trainable(continue_adapter=True)
     ref_chosen, ref_rejected = reference_totals(
         model, examples, pad_id, max(2, dpo_cfg.train.batch_size * 2)
     )
@@ -119,18 +109,10 @@ def train_dpo(
             "reward_accuracy": float((terms.margin > 0).float().mean()),
         }
 
-    result = train(
-        model,
-        lengths=[e.length for e in examples],
-        loss_fn=loss_fn,
-        optim=dpo_cfg.train,
-        out_dir=out_dir,
-        seed=seed,
-        accelerator=accelerator,
-        desc=desc,
+    lengths = [e.length for e in examples]
+    result, target = run.fit(
+        model, tokenizer, lengths=lengths, loss_fn=loss_fn, optim=dpo_cfg.train, desc=desc
     )
-    target = save_trained(accelerator, model, tokenizer, out_dir, lora=model_cfg.lora)
-    finish(out_dir, accelerator)
     train_steps = [h for h in result.history if "margin" in h]
     return {
         "examples": len(examples),

@@ -76,13 +76,15 @@ def run_critic(pairs_path: Path, policy: str, out: Path, config: SweetConfig) ->
     from training.sweet.critic import train_critic
     from training.sweet.model_loading import parse_model_spec
     from training.sweet.pairs import load_pairs
+    from training.sweet.trainer import TrainingRun
 
     if _skip(out):
         return out
     started = time.time()
     ref = parse_model_spec(policy)
     start_step(out, config, {"pairs": pairs_path, "policy": ref.path})
-    metrics, history = _metrics(train_critic(load_pairs(pairs_path), ref, config, out))
+    run = TrainingRun(ref, config.model, out, seed=config.seed)
+    metrics, history = _metrics(train_critic(load_pairs(pairs_path), config.critic, run))
     metrics["policy"] = policy
     finish_step(out, metrics, history, started=started)
     _log(f"critic: held-out pair accuracy {metrics['heldout_pair_accuracy']}")
@@ -140,10 +142,13 @@ def run_rank(
     started = time.time()
     ref = parse_model_spec(policy)
     start_step(out, config, {"candidates": candidates_path, "critic": critic_dir})
-    scorer = load_critic(ref, critic_dir, config)
+    scorer = load_critic(ref, critic_dir, config.model)
     tokenizer = load_tokenizer(ref)
     rows = list(read_jsonl(candidates_path, required=("key", "task", "history", "candidates")))
-    ranked = list(tqdm(rank_rows(rows, scorer, tokenizer, config), total=len(rows), desc="rank"))
+    ranking = rank_rows(
+        rows, scorer, tokenizer, config.rank, config.critic, config.model.max_length
+    )
+    ranked = list(tqdm(ranking, total=len(rows), desc="rank"))
     write_jsonl(path, ranked)
     spreads = [r["candidates"][0]["advantage"] - r["candidates"][-1]["advantage"] for r in ranked]
     finish_step(
@@ -176,6 +181,7 @@ def run_step_pairs(ranks_path: Path, out: Path, config: SweetConfig) -> Path:
 def run_policy(step_pairs_path: Path, policy: str, out: Path, config: SweetConfig) -> Path:
     from training.sweet.model_loading import parse_model_spec
     from training.sweet.policy import train_policy
+    from training.sweet.trainer import TrainingRun
 
     if _skip(out):
         return out
@@ -183,7 +189,8 @@ def run_policy(step_pairs_path: Path, policy: str, out: Path, config: SweetConfi
     ref = parse_model_spec(policy)
     start_step(out, config, {"step_pairs": step_pairs_path, "policy": ref.path})
     rows = list(read_jsonl(step_pairs_path, required=("prompt", "chosen", "rejected")))
-    metrics, history = _metrics(train_policy(rows, ref, config, out))
+    run = TrainingRun(ref, config.model, out, seed=config.seed)
+    metrics, history = _metrics(train_policy(rows, config.policy, run))
     finish_step(out, metrics, history, started=started)
     _log(f"policy: adapter at {metrics['output']}")
     return out

@@ -16,8 +16,8 @@ import torch
 from training.colbench.tasks import task_from_row
 from training.colbench.trajectories import Turn
 from training.jsonl import JsonlError
-from training.sweet.config import SweetConfig
-from training.sweet.critic import critic_sequence
+from training.sweet.config import CriticConfig, RankConfig
+from training.sweet.critic import critic_view
 from training.sweet.scoring import CriticScorer
 from training.sweet.sequences import CONTEXT, TokenSequence
 
@@ -31,30 +31,43 @@ def only_last_turn(seq: TokenSequence) -> TokenSequence:
 
 
 def candidate_sequence(
-    tokenizer: Any, row: dict[str, Any], text: str, config: SweetConfig
+    tokenizer: Any, row: dict[str, Any], text: str, critic: CriticConfig, max_length: int
 ) -> TokenSequence:
+    """The critic's view of the dialogue so far followed by the candidate, the only scored turn."""
     task, problems = task_from_row(row["task"], where=f"candidates[{row.get('key')}]")
     if task is None:
         raise JsonlError("\n".join(problems))
     history = [
         Turn(t["role"], t["content"], t.get("input"), t.get("output")) for t in row["history"]
     ]
-    seq = critic_sequence(tokenizer, task, [*history, Turn("assistant", text)], config)
-    return only_last_turn(seq)
+    turns = [*history, Turn("assistant", text)]
+    where = f"candidates row {row.get('key')}"
+    return only_last_turn(critic_view(tokenizer, task, turns, critic, max_length, where=where))
 
 
 def rank_rows(
-    rows: Iterable[dict[str, Any]], scorer: CriticScorer, tokenizer: Any, config: SweetConfig
+    rows: Iterable[dict[str, Any]],
+    scorer: CriticScorer,
+    tokenizer: Any,
+    rank: RankConfig,
+    critic_cfg: CriticConfig,
+    max_length: int,
 ) -> Iterator[dict[str, Any]]:
-    """Yield each candidate row with ``advantage`` (and its parts) per candidate, best first."""
+    """Yield each candidate row with ``advantage`` (and its parts) per candidate, best first.
+
+    ``critic_cfg`` and ``max_length`` must be those the critic was trained with: they define what
+    it reads (the privileged prefix, the truth's length) and its β.
+    """
     pad_id = tokenizer.pad_token_id
-    beta = config.critic.beta
+    beta = critic_cfg.beta
     for row in rows:
         cands = row["candidates"]
-        seqs = [candidate_sequence(tokenizer, row, c["text"], config) for c in cands]
-        critic = scorer.critic(seqs, pad_id=pad_id, batch_size=config.rank.batch_size).mean
-        if config.rank.reference == "paper":
-            reference = scorer.reference(seqs, pad_id=pad_id, batch_size=config.rank.batch_size)
+        seqs = [
+            candidate_sequence(tokenizer, row, c["text"], critic_cfg, max_length) for c in cands
+        ]
+        critic = scorer.critic(seqs, pad_id=pad_id, batch_size=rank.batch_size).mean
+        if rank.reference == "paper":
+            reference = scorer.reference(seqs, pad_id=pad_id, batch_size=rank.batch_size)
             ref_mean = reference.mean
         else:
             ref_mean = torch.tensor(
@@ -76,6 +89,6 @@ def rank_rows(
             "task_id": row["task"].get("id"),
             "agent_turn": row["agent_turn"],
             "prompt": row["prompt"],
-            "reference": config.rank.reference,
+            "reference": rank.reference,
             "candidates": ranked,
         }

@@ -198,7 +198,12 @@ def prompt_completion_segments(tokenizer: Any, prompt: str, completion: str) -> 
 
 
 def tokenize_segments(
-    tokenizer: Any, segments: Sequence[Segment], *, max_length: int | None = None, **meta: Any
+    tokenizer: Any,
+    segments: Sequence[Segment],
+    *,
+    max_length: int | None = None,
+    where: str = "sequence",
+    **meta: Any,
 ) -> TokenSequence:
     """Tokenize each segment on its own and concatenate; left-truncate to ``max_length``."""
     ids: list[int] = []
@@ -211,3 +216,35 @@ def tokenize_segments(
         meta["truncated"] = len(ids) - max_length
         ids, turns = ids[-max_length:], turns[-max_length:]
     return TokenSequence(ids, turns, dict(meta))
+
+
+def critic_sequence(
+    tokenizer: Any,
+    task: Task,
+    turns: Sequence[Turn],
+    *,
+    privileged: bool = True,
+    max_truth_chars: int = 6000,
+    max_length: int | None = None,
+    where: str = "dialogue",
+) -> TokenSequence:
+    """The critic view of ``turns`` as tokens, fitted to ``max_length``."""
+    segments = critic_segments(
+        tokenizer, task, turns, privileged=privileged, max_truth_chars=max_truth_chars
+    )
+    return tokenize_segments(tokenizer, segments, max_length=max_length, where=where)
+
+
+def policy_sequences(
+    tokenizer: Any,
+    turns: Sequence[Turn],
+    *,
+    max_length: int | None = None,
+    where: str = "dialogue",
+) -> list[TokenSequence]:
+    """The agent's own view of a dialogue as tokens: its exact prompts and its actions, never any
+    hidden information (one sequence per run of nested prompts)."""
+    return [
+        tokenize_segments(tokenizer, segments, max_length=max_length, where=where)
+        for segments in policy_segments(tokenizer, turns)
+    ]

@@ -26,7 +26,9 @@ import numpy as np
 import torch
 
 from training.sweet.batching import make_batches
-from training.sweet.config import OptimConfig
+from training.sweet.config import ModelConfig, OptimConfig
+from training.sweet.errors import TrainingDataError
+from training.sweet.model_loading import ModelRef, load_trainable
 
 LossFn = Callable[[torch.nn.Module, list[int]], tuple[torch.Tensor, dict[str, float]]]
 EvalFn = Callable[[torch.nn.Module], dict[str, float]]
@@ -182,7 +184,7 @@ def train(
 
     steps_per_epoch = len(local_batches(0))
     if steps_per_epoch == 0:
-        raise ValueError(f"{desc}: no training examples")
+        raise TrainingDataError(f"{desc}: no training examples")
     total = steps_per_epoch * optim.epochs
     if optim.max_steps:
         total = min(total, optim.max_steps)
@@ -263,3 +265,72 @@ def finish(out_dir: Path, accelerator: Any) -> None:
     """Drop the resumable checkpoint once the final weights are saved."""
     if accelerator.is_main_process and (out_dir / "checkpoint").exists():
         shutil.rmtree(out_dir / "checkpoint")
+
+
+def save_trained(
+    accelerator: Any, model: Any, tokenizer: Any, out_dir: Path, *, lora: bool
+) -> Path:
+    """Write the adapter (LoRA, loadable by LocalLLM/vLLM) or the full model + tokenizer."""
+    unwrapped = accelerator.unwrap_model(model)
+    state = accelerator.get_state_dict(model)
+    target = out_dir / ("adapter" if lora else "model")
+    if accelerator.is_main_process:
+        unwrapped.save_pretrained(str(target), state_dict=state)
+        if not lora:
+            tokenizer.save_pretrained(str(target))
+    accelerator.wait_for_everyone()
+    return target
+
+
+@dataclass
+class TrainingRun:
+    """What every training step shares, and nothing step-specific: the policy weights it starts
+    from, how a trainable model is built from them, the output folder, the seed, and the Accelerate
+    process (made on first use when none is given). Each step adds its own config section."""
+
+    policy: ModelRef
+    model: ModelConfig
+    out_dir: Path
+    seed: int = 0
+    accelerator: Any = None
+
+    def accelerate(self) -> Any:
+        if self.accelerator is None:
+            self.accelerator = make_accelerator(self.model.dtype)
+        return self.accelerator
+
+    def trainable(self, *, continue_adapter: bool = False) -> Any:
+        """A trainable model on the run's device (see :func:`load_trainable`)."""
+        model = load_trainable(
+            self.policy, self.model, continue_adapter=continue_adapter, seed=self.seed
+        )
+        return model.to(self.accelerate().device)
+
+    def fit(
+        self,
+        model: torch.nn.Module,
+        tokenizer: Any,
+        *,
+        lengths: Sequence[int],
+        loss_fn: LossFn,
+        optim: OptimConfig,
+        desc: str,
+        eval_fn: EvalFn | None = None,
+    ) -> tuple[TrainResult, Path]:
+        """:func:`train` (resuming if possible), then save the trained weights and drop the
+        resumable checkpoint; returns the result and where the weights went."""
+        accelerator = self.accelerate()
+        result = train(
+            model,
+            lengths=lengths,
+            loss_fn=loss_fn,
+            optim=optim,
+            out_dir=self.out_dir,
+            seed=self.seed,
+            accelerator=accelerator,
+            eval_fn=eval_fn,
+            desc=desc,
+        )
+        target = save_trained(accelerator, model, tokenizer, self.out_dir, lora=self.model.lora)
+        finish(self.out_dir, accelerator)
+        return result, target

@@ -1,0 +1,66 @@
+"""`duet train mtdpo` and `duet train rft` (registered by training/cli.py).
+
+Same flags as `duet train sweet`: ``--data``, ``--policy``, ``--out``, ``--config`` and ``--set``.
+The output folder is a step folder (config.yaml, inputs.json, metrics.json, loss.png, done.json)
+holding ``adapter/`` (or ``model/``); a rerun of a complete folder does nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from training.sweet.cli_common import add_config_args, config_from_args, guard
+
+
+def _train_mtdpo(trajectories, config, run) -> dict:
+    from training.baselines.mtdpo import train_mtdpo
+
+    return train_mtdpo(trajectories, config.pairs, config.mtdpo, run)
+
+
+def _train_rft(trajectories, config, run) -> dict:
+    from training.baselines.rft import train_rft
+
+    return train_rft(trajectories, config.rft, run)
+
+
+TRAINERS = {"mtdpo": _train_mtdpo, "rft": _train_rft}
+
+
+def _run(args: argparse.Namespace) -> int:
+    from training.colbench.trajectories import load_trajectories
+    from training.sweet.model_loading import parse_model_spec
+    from training.sweet.runfolder import finish_step, is_done, start_step
+    from training.sweet.trainer import TrainingRun
+
+    config = config_from_args(args)
+    if is_done(args.out):
+        print(f"{args.out}: already complete")
+        return 0
+    ref = parse_model_spec(args.policy)
+    started = time.time()
+    start_step(args.out, config, {"data": args.data, "policy": ref.path})
+    trajectories = load_trajectories(args.data)
+    run = TrainingRun(ref, config.model, args.out, seed=config.seed)
+    metrics = TRAINERS[args.algorithm](trajectories, config, run)
+    history = metrics.pop("history", None)
+    finish_step(args.out, metrics, history, started=started)
+    print(json.dumps({"output": metrics["output"]}))
+    return 0
+
+
+def register_train(algorithms: argparse._SubParsersAction) -> None:
+    """Add ``mtdpo`` and ``rft`` under ``duet train``."""
+    for name, help_text in (
+        ("mtdpo", "baseline: multi-turn DPO on trajectory pairs (no privileged info)"),
+        ("rft", "baseline: rejection fine-tuning on successful trajectories"),
+    ):
+        p = algorithms.add_parser(name, help=help_text)
+        p.add_argument("--data", type=Path, required=True, help="evaluated trajectories (JSONL)")
+        p.add_argument("--policy", required=True, help="local:PATH[@ADAPTER] policy weights")
+        p.add_argument("--out", type=Path, required=True, help="run folder")
+        add_config_args(p)
+        p.set_defaults(handler=guard(_run))
