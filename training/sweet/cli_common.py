@@ -39,21 +39,47 @@ def fail(message: str) -> int:
     return 2
 
 
+def input_errors() -> tuple[type[Exception], ...]:
+    """The project's own error types for bad user input: configs, files, specs, data."""
+    from training.colbench.tasks import TaskFormatError
+    from training.jsonl import JsonlError
+    from training.sweet.config import ConfigError
+    from training.sweet.errors import TrainingDataError
+    from training.sweet.model_loading import ModelSpecError
+    from training.sweet.sequences import SequenceError
+
+    return (
+        ConfigError,
+        JsonlError,
+        ModelSpecError,
+        TaskFormatError,
+        SequenceError,
+        TrainingDataError,
+    )
+
+
 def guard(handler: Handler) -> Handler:
-    """Turn input errors (bad files, specs, configs) into one clear message and exit code 2."""
+    """Turn input errors (bad files, specs, configs, data) into one clear message and exit code
+    2. Anything else, a plain ``ValueError`` included, is a bug: it propagates with its traceback.
+    """
 
     def run(args: argparse.Namespace) -> int:
-        from training.colbench.tasks import TaskFormatError
-        from training.jsonl import JsonlError
-        from training.sweet.config import ConfigError
-        from training.sweet.model_loading import ModelSpecError
-        from training.sweet.sequences import SequenceError
-
         try:
             return handler(args)
-        except (ConfigError, JsonlError, ModelSpecError, TaskFormatError, SequenceError) as exc:
-            return fail(str(exc))
-        except ValueError as exc:
+        except input_errors() as exc:
             return fail(str(exc))
 
     return run
+
+
+def check_inference_spec(spec: str) -> str:
+    """``spec`` unchanged if ``training.llm`` can parse it, else :class:`ModelSpecError`; called
+    before any work, so a typo in ``--sampler`` fails before hours of critic training."""
+    from training.llm.spec import parse_spec
+    from training.sweet.model_loading import ModelSpecError
+
+    try:
+        parse_spec(spec)
+    except ValueError as exc:  # parse_spec reports malformed specs as ValueError
+        raise ModelSpecError(str(exc)) from exc
+    return spec

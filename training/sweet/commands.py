@@ -10,12 +10,19 @@ import argparse
 import json
 from pathlib import Path
 
-from training.sweet.cli_common import add_config_args, config_from_args, guard
+from training.sweet.cli_common import (
+    Handler,
+    add_config_args,
+    check_inference_spec,
+    config_from_args,
+    guard,
+)
 
 
 def _train_sweet(args: argparse.Namespace) -> int:
     from training.sweet.pipeline import run_sweet
 
+    check_inference_spec(args.sampler or args.policy)
     summary = run_sweet(
         args.data, args.policy, args.out, config_from_args(args), sampler=args.sampler
     )
@@ -23,55 +30,27 @@ def _train_sweet(args: argparse.Namespace) -> int:
     return 0
 
 
-def _step_pairs(args):
-    from training.sweet.pipeline import run_pairs
+def _pipeline_step(function: str, inputs: list[str]) -> Handler:
+    """Run ``training.sweet.pipeline.<function>(*inputs, out, config)``; print its output path."""
 
-    print(run_pairs(args.data, args.out, config_from_args(args)))
-    return 0
+    def handler(args: argparse.Namespace) -> int:
+        from training.sweet import pipeline
 
+        extra = {}
+        if hasattr(args, "sampler"):
+            check_inference_spec(args.sampler or args.policy)
+            extra["sampler"] = args.sampler
+        values = [getattr(args, name) for name in inputs]
+        print(getattr(pipeline, function)(*values, args.out, config_from_args(args), **extra))
+        return 0
 
-def _step_critic(args):
-    from training.sweet.pipeline import run_critic
-
-    print(run_critic(args.pairs, args.policy, args.out, config_from_args(args)))
-    return 0
-
-
-def _step_candidates(args):
-    from training.sweet.pipeline import run_candidates
-
-    print(
-        run_candidates(
-            args.data, args.policy, args.out, config_from_args(args), sampler=args.sampler
-        )
-    )
-    return 0
-
-
-def _step_rank(args):
-    from training.sweet.pipeline import run_rank
-
-    print(run_rank(args.candidates, args.critic, args.policy, args.out, config_from_args(args)))
-    return 0
-
-
-def _step_step_pairs(args):
-    from training.sweet.pipeline import run_step_pairs
-
-    print(run_step_pairs(args.ranks, args.out, config_from_args(args)))
-    return 0
-
-
-def _step_policy(args):
-    from training.sweet.pipeline import run_policy
-
-    print(run_policy(args.step_pairs, args.policy, args.out, config_from_args(args)))
-    return 0
+    return handler
 
 
 def _best_of_n(args):
     from training.sweet.best_of_n import run_best_of_n
 
+    check_inference_spec(args.policy)
     config = config_from_args(args)
     summary = run_best_of_n(
         args.tasks,
@@ -95,6 +74,7 @@ def _synth_data(args):
     from training.llm.spec import load_llm
     from training.sweet.synthetic import synthesize
 
+    check_inference_spec(args.policy)
     tasks = load_tasks(args.tasks)
     if args.limit:
         tasks = tasks[: args.limit]
@@ -139,7 +119,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sweet = subparsers.add_parser("sweet", help="SWEET-RL steps, one at a time")
     steps = sweet.add_subparsers(dest="step", required=True, metavar="STEP")
 
-    def step(name: str, help_text: str, handler, *inputs: tuple[str, str]) -> None:
+    def step(name: str, help_text: str, function: str, *inputs: tuple[str, str]) -> None:
         p = steps.add_parser(name, help=help_text)
         for flag, text in inputs:
             kwargs = {"type": Path} if flag != "--policy" else {}
@@ -148,36 +128,37 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         if name == "candidates":
             p.add_argument("--sampler", help="spec to sample with (default: --policy)")
         add_config_args(p)
-        p.set_defaults(handler=guard(handler))
+        names = [flag[2:].replace("-", "_") for flag, _ in inputs]
+        p.set_defaults(handler=guard(_pipeline_step(function, names)))
 
-    step("pairs", "1. trajectory pairs", _step_pairs, ("--data", "trajectories JSONL"))
+    step("pairs", "1. trajectory pairs", "run_pairs", ("--data", "trajectories JSONL"))
     step(
         "critic",
         "2. train the privileged critic",
-        _step_critic,
+        "run_critic",
         ("--pairs", "pairs.jsonl"),
         ("--policy", "local:PATH[@ADAPTER]"),
     )
     step(
         "candidates",
         "3. sample candidate actions",
-        _step_candidates,
+        "run_candidates",
         ("--data", "trajectories JSONL"),
         ("--policy", "policy spec"),
     )
     step(
         "rank",
         "4. rank candidates by critic advantage",
-        _step_rank,
+        "run_rank",
         ("--candidates", "candidates.jsonl"),
         ("--critic", "critic folder"),
         ("--policy", "local:PATH[@ADAPTER] (the critic's base)"),
     )
-    step("step-pairs", "5. step-level pairs", _step_step_pairs, ("--ranks", "ranks.jsonl"))
+    step("step-pairs", "5. step-level pairs", "run_step_pairs", ("--ranks", "ranks.jsonl"))
     step(
         "policy",
         "6. DPO on step pairs",
-        _step_policy,
+        "run_policy",
         ("--step-pairs", "step_pairs.jsonl"),
         ("--policy", "local:PATH[@ADAPTER]"),
     )

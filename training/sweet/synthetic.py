@@ -22,6 +22,7 @@ from training.colbench.environments import make_environment
 from training.colbench.protocol import ANSWER_MARKER
 from training.colbench.tasks import Task
 from training.colbench.trajectories import Trajectory
+from training.sweet.errors import TrainingDataError
 
 QUESTION_BANK = (
     "What should the function be called, and which arguments should it take?",
@@ -61,7 +62,9 @@ def synthesize(
 
     backend = [t for t in tasks if t.kind == "backend"]
     if not backend:
-        raise ValueError("synthetic data needs backend tasks (frontend tasks are not supported)")
+        raise TrainingDataError(
+            "synthetic data needs backend tasks (frontend tasks are not supported)"
+        )
     trajectories: list[Trajectory] = []
     for task in backend:
         for index in range(k):
