@@ -11,6 +11,7 @@ from training.colbench.tasks import (
     Task,
     TaskFormatError,
     load_tasks,
+    read_task_file,
     task_id_for,
     write_task_splits,
     write_tasks,
@@ -115,14 +116,73 @@ def test_duplicate_ids_name_the_first_line(tmp_path):
 def test_frontend_row_with_test_cases_is_rejected(tmp_path):
     row = dict(FRONTEND_ROW, kind="frontend", test_cases={"t": "f()"})
     path = write_lines(tmp_path / "train.jsonl", [row])
-    assert problems_of(path) == [f"{path}:1: test_cases: frontend tasks carry no test cases"]
+    assert problems_of(path) == [
+        f"{path}:1: test_cases: frontend tasks carry no test cases (frontend file)"
+    ]
 
 
-def test_expected_kind_is_enforced(tmp_path):
+def test_a_given_kind_reads_every_row_as_that_kind(tmp_path):
     path = write_lines(tmp_path / "train.jsonl", [FRONTEND_ROW])
     with pytest.raises(TaskFormatError) as caught:
         load_tasks(path, kind="backend")
-    assert caught.value.problems == [f"{path}:1: kind: expected backend task, got frontend"]
+    assert caught.value.problems == [f"{path}:1: test_cases: missing (backend file)"]
+
+
+# ------------------------------------------------------------------------------ file kind
+
+
+def test_a_row_without_test_cases_in_a_backend_directory_is_missing_them(tmp_path):
+    (tmp_path / "backend").mkdir()
+    path = write_lines(tmp_path / "backend" / "test.jsonl", [BACKEND_ROW, FRONTEND_ROW])
+    assert problems_of(path) == [f"{path}:2: test_cases: missing (backend file)"]
+
+
+def test_a_row_with_test_cases_in_a_frontend_directory_is_a_problem(tmp_path):
+    (tmp_path / "frontend").mkdir()
+    path = write_lines(tmp_path / "frontend" / "test.jsonl", [FRONTEND_ROW, BACKEND_ROW])
+    assert problems_of(path) == [
+        f"{path}:2: test_cases: frontend tasks carry no test cases (frontend file)"
+    ]
+
+
+def test_outside_a_kind_directory_most_rows_decide_the_kind(tmp_path):
+    other = dict(BACKEND_ROW, problem_description="I want a function that rounds down.")
+    path = write_lines(tmp_path / "official.jsonl", [BACKEND_ROW, FRONTEND_ROW, other])
+    assert problems_of(path) == [f"{path}:2: test_cases: missing (backend file)"]
+
+
+def test_a_tie_between_kinds_goes_to_the_first_rows_kind(tmp_path):
+    path = write_lines(tmp_path / "official.jsonl", [FRONTEND_ROW, BACKEND_ROW])
+    assert problems_of(path) == [
+        f"{path}:2: test_cases: frontend tasks carry no test cases (frontend file)"
+    ]
+
+
+def test_a_row_declaring_the_other_kind_is_a_problem_naming_kind(tmp_path):
+    (tmp_path / "backend").mkdir()
+    row = dict(BACKEND_ROW, kind="frontend", test_cases={})
+    path = write_lines(tmp_path / "backend" / "train.jsonl", [BACKEND_ROW, row])
+    assert problems_of(path) == [
+        f"{path}:2: kind: frontend row in a backend file",
+        f"{path}:2: test_cases: must be a non-empty object of name -> call",
+    ]
+
+
+def test_every_row_missing_a_field_of_the_file_kind_is_reported(tmp_path):
+    rows = [BACKEND_ROW, *(dict(FRONTEND_ROW, problem_description=f"p{i}") for i in range(3))]
+    path = write_lines(tmp_path / "official.jsonl", rows)
+    assert problems_of(path, lambda p: load_tasks(p, kind="backend")) == [
+        f"{path}:{line}: test_cases: missing (backend file)" for line in (2, 3, 4)
+    ]
+
+
+def test_read_task_file_keeps_the_valid_rows_with_their_lines_beside_the_problems(tmp_path):
+    (tmp_path / "backend").mkdir()
+    path = write_lines(tmp_path / "backend" / "train.jsonl", ["", FRONTEND_ROW, BACKEND_ROW])
+    read = read_task_file(path)
+    assert (read.kind, read.kind_from) == ("backend", "directory")
+    assert [(line, task.kind) for line, task in read.tasks] == [(3, "backend")]
+    assert read.problems == [f"{path}:2: test_cases: missing (backend file)"]
 
 
 def test_missing_and_empty_files_are_errors(tmp_path):

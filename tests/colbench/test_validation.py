@@ -237,6 +237,29 @@ def test_malformed_file_reports_loader_problems_without_running_anything(tmp_pat
     assert report.problem_lines() == [f"{path}:1: ground_truth: missing or not a non-empty string"]
 
 
+def test_a_backend_file_row_without_test_cases_is_reported_by_name(tmp_path, sandbox):
+    (tmp_path / "backend").mkdir()
+    row = {"problem_description": "I want a function.", "ground_truth": LATE_FEE}
+    path = tmp_path / "backend" / "test.jsonl"
+    write_tasks_file(path, [backend_task()])
+    with path.open("a") as handle:
+        handle.write(json.dumps(row) + "\n")
+    report = validate_file(path, lambda: _Borrowed(sandbox))
+    assert report.problem_lines() == [f"{path}:2: test_cases: missing (backend file)"]
+    assert (report.kind, report.kind_from) == ("backend", "directory")
+
+
+def test_rows_that_load_are_checked_beside_the_rows_that_do_not(tmp_path, sandbox):
+    bad = backend_task(calls=[*LATE_FEE_CALLS[:9], "late_fee(0)"])
+    path = write_tasks_file(tmp_path / "train.jsonl", [bad])
+    with path.open("a") as handle:
+        handle.write(json.dumps({"problem_description": "x", "test_cases": {"t": "f()"}}) + "\n")
+    assert validate_file(path, lambda: _Borrowed(sandbox)).problem_lines() == [
+        f"{path}:2: ground_truth: missing or not a non-empty string",
+        f"{path}:1: test_cases.test10: duplicate of test1 (late_fee(0))",
+    ]
+
+
 # ----------------------------------------------------------------------------- command line
 
 
@@ -260,6 +283,16 @@ def test_command_exits_0_for_good_files(tmp_path, capsys):
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["ok"] is True
     assert [f["kind"] for f in summary["files"]] == ["backend", "frontend"]
+
+
+def test_command_with_a_kind_reports_every_row_missing_a_field_of_that_kind(tmp_path, capsys):
+    rows = [{"problem_description": f"I want page {i}.", "ground_truth": GOOD_PAGE} for i in (1, 2)]
+    path = tmp_path / "official.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    assert main(["validate-tasks", "--kind", "backend", str(path)]) == 1
+    *problem_lines, last = capsys.readouterr().out.strip().splitlines()
+    assert problem_lines == [f"{path}:{n}: test_cases: missing (backend file)" for n in (1, 2)]
+    assert json.loads(last)["files"][0]["kind_from"] == "given"
 
 
 # ----------------------------------------------------------------------------- frontend rules

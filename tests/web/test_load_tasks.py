@@ -101,7 +101,7 @@ def test_the_same_id_in_two_files_is_refused(tmp_path):
 
 def test_kind_filter_rejects_other_kinds(tmp_path):
     path = write_jsonl(tmp_path / "train.jsonl", [backend_row("b-1")])
-    with pytest.raises(CommandError, match="expected frontend task"):
+    with pytest.raises(CommandError, match=r"test_cases: .* \(frontend file\)"):
         load(path, kind="frontend")
 
 

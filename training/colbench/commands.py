@@ -14,11 +14,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "Check ColBench task files: backend ground truths pass their own deterministic, "
             "diverse tests (run in the sandbox) and hide at least two details a guess gets wrong; "
             "frontend pages are full Tailwind pages without scripts or non-placeholder images. "
+            "A file holds tasks of one kind: --kind, else its directory (backend/ or "
+            "frontend/), else the kind most of its rows have; a row of the other kind or "
+            "missing a field its kind needs is a problem. "
             "Prints one 'file:line: field: reason' line per problem and a JSON summary last; "
             "exits 1 on any problem."
         ),
     )
     validate.add_argument("paths", nargs="+", metavar="PATH", help="task JSONL files")
+    validate.add_argument(
+        "--kind",
+        choices=("backend", "frontend"),
+        help="read every file as this kind (default: from its directory, else its rows)",
+    )
     validate.set_defaults(handler=_validate_tasks)
     _register_simulate(subparsers)
     _register_evaluate(subparsers)
@@ -31,7 +39,7 @@ def _validate_tasks(args: argparse.Namespace) -> int:
     from training.colbench.validation import validate_files
 
     started = time.perf_counter()
-    reports = validate_files(args.paths)
+    reports = validate_files(args.paths, kind=args.kind)
     problems = [line for report in reports for line in report.problem_lines()]
     for line in problems:
         print(line)

@@ -4,8 +4,17 @@ Official backend rows are ``{problem_description, ground_truth, test_cases}``; f
 ``{problem_description, ground_truth}`` where the ground truth is a whole HTML page. Duet's bundled
 files add optional ``id``, ``split`` and ``source`` keys; official files load without them.
 
+A file holds tasks of one kind, and the kind of a file is decided once for the whole file
+(:func:`file_kind`): an explicit kind (``duet validate-tasks --kind``, importers) first; else the
+file's directory when it is named ``backend`` or ``frontend`` (Duet's ``data/colbench/<kind>/``
+layout); else the kind most of its rows have, each row's declared ``kind`` or, for official rows
+that declare none, backend when it has ``test_cases`` (a tie goes to the first row's kind). Every
+row is then read as a task of that kind: a row declaring the other kind, or missing a field the
+kind needs, is a problem naming the field (``file:line: test_cases: missing (backend file)``).
+
 Loading is all-or-nothing: every malformed row is reported as ``file:line: field: reason`` and
-nothing is returned unless the whole file is valid.
+nothing is returned unless the whole file is valid (:func:`read_task_file` is the form that keeps
+the valid rows beside the problems, for validators).
 """
 
 from __future__ import annotations
@@ -69,30 +78,78 @@ def _infer_kind(row: dict[str, Any]) -> str:
     return "frontend"
 
 
+def row_kind(row: dict[str, Any]) -> str:
+    """The kind a row has on its own: its declared ``kind``, else its shape (official rows)."""
+    declared = row.get("kind")
+    return declared if declared in TASK_KINDS else _infer_kind(row)
+
+
+def file_kind(path: Path, rows: Iterable[Any], kind: str | None = None) -> tuple[str, str]:
+    """The kind of a task file and what decided it (``"given"``, ``"directory"`` or ``"rows"``).
+
+    See the module docstring for the rule; ``rows`` are the decoded rows (non-objects ignored).
+    """
+    if kind is not None:
+        if kind not in TASK_KINDS:
+            raise ValueError(f"unknown task kind {kind!r}")
+        return kind, "given"
+    if path.parent.name in TASK_KINDS:
+        return path.parent.name, "directory"
+    kinds = [row_kind(row) for row in rows if isinstance(row, dict)]
+    if not kinds:
+        return TASK_KINDS[0], "rows"
+    counts = {name: kinds.count(name) for name in TASK_KINDS}
+    best = max(counts.values())
+    tied = {name for name, count in counts.items() if count == best}
+    return (kinds[0] if kinds[0] in tied else min(tied)), "rows"
+
+
+def _test_case_problems(row: dict[str, Any], kind: str, where: str, note: str) -> list[str]:
+    """``test_cases`` of a row read as a ``kind`` task; ``note`` ends "missing"-style problems."""
+    if kind == "frontend":
+        if row.get("test_cases"):
+            return [f"{where}: test_cases: frontend tasks carry no test cases{note}"]
+        return []
+    if "test_cases" not in row:
+        return [f"{where}: test_cases: missing{note}"]
+    test_cases = row["test_cases"]
+    if not isinstance(test_cases, dict) or not test_cases:
+        return [f"{where}: test_cases: must be a non-empty object of name -> call"]
+    return [
+        f"{where}: test_cases.{name}: call must be a non-empty string"
+        for name, call in test_cases.items()
+        if not isinstance(call, str) or not call.strip()
+    ]
+
+
 def task_from_row(
-    row: Any, *, where: str, default_split: str = "train", source: str = "duet"
+    row: Any,
+    *,
+    where: str,
+    default_split: str = "train",
+    source: str = "duet",
+    kind: str | None = None,
 ) -> tuple[Task | None, list[str]]:
-    """Validate one decoded row. Returns the task, or ``None`` and the problems found."""
+    """Validate one decoded row. Returns the task, or ``None`` and the problems found.
+
+    ``kind`` is the kind of the file the row is in (see :func:`file_kind`): the row is read as a
+    task of that kind. Without it (a task embedded in a trajectory) the row's own kind counts.
+    """
     if not isinstance(row, dict):
         return None, [f"{where}: row: expected a JSON object, got {type(row).__name__}"]
     problems: list[str] = []
-    kind = row.get("kind") or _infer_kind(row)
-    if kind not in TASK_KINDS:
-        problems.append(f"{where}: kind: must be one of {', '.join(TASK_KINDS)}, got {kind!r}")
+    declared = row.get("kind")
+    if declared is not None and declared not in TASK_KINDS:
+        problems.append(f"{where}: kind: must be one of {', '.join(TASK_KINDS)}, got {declared!r}")
+    elif kind is not None and declared is not None and declared != kind:
+        problems.append(f"{where}: kind: {declared} row in a {kind} file")
+    task_kind = kind or row_kind(row)
     for key in ("problem_description", "ground_truth"):
         value = row.get(key)
         if not isinstance(value, str) or not value.strip():
             problems.append(f"{where}: {key}: missing or not a non-empty string")
-    test_cases = row.get("test_cases", {})
-    if kind == "backend":
-        if not isinstance(test_cases, dict) or not test_cases:
-            problems.append(f"{where}: test_cases: must be a non-empty object of name -> call")
-        else:
-            for name, call in test_cases.items():
-                if not isinstance(call, str) or not call.strip():
-                    problems.append(f"{where}: test_cases.{name}: call must be a non-empty string")
-    elif test_cases:
-        problems.append(f"{where}: test_cases: frontend tasks carry no test cases")
+    note = f" ({kind} file)" if kind is not None else ""
+    problems.extend(_test_case_problems(row, task_kind, where, note))
     for key in ("id", "split", "source"):
         if key in row and not isinstance(row[key], str):
             problems.append(f"{where}: {key}: must be a string")
@@ -100,10 +157,10 @@ def task_from_row(
         return None, problems
     task = Task(
         id=row.get("id") or task_id_for(row["problem_description"], row["ground_truth"]),
-        kind=kind,
+        kind=task_kind,
         problem_description=row["problem_description"],
         ground_truth=row["ground_truth"],
-        test_cases=dict(test_cases) if kind == "backend" else {},
+        test_cases=dict(row.get("test_cases") or {}) if task_kind == "backend" else {},
         split=row.get("split") or default_split,
         source=row.get("source") or source,
     )
@@ -115,37 +172,63 @@ def _default_split(path: Path) -> str:
     return stem if stem in {"train", "test", "validation", "dev"} else "train"
 
 
-def load_tasks(path: str | Path, *, kind: str | None = None, source: str = "duet") -> list[Task]:
-    """Load a task file (official or Duet JSONL). Raises :class:`TaskFormatError` on any defect."""
+@dataclass
+class TaskFile:
+    """A task file as read: its kind, the valid tasks with their line numbers, every problem."""
+
+    path: Path
+    kind: str
+    kind_from: str
+    """What decided the kind: ``"given"``, ``"directory"`` or ``"rows"`` (see :func:`file_kind`)."""
+    tasks: list[tuple[int, Task]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def read_task_file(path: str | Path, *, kind: str | None = None, source: str = "duet") -> TaskFile:
+    """Read a task file, keeping the valid rows and every problem (nothing raised for content).
+
+    ``kind`` overrides the file's kind (see :func:`file_kind`). A missing or empty file is a
+    ``file:0`` problem.
+    """
     path = Path(path)
     if not path.is_file():
-        raise TaskFormatError([f"{path}:0: file: not found"])
+        missing = [f"{path}:0: file: not found"]
+        return TaskFile(path, kind or TASK_KINDS[0], "given" if kind else "rows", [], missing)
+    lines = list(iter_jsonl(path))
+    the_kind, kind_from = file_kind(path, (row for _, row, error in lines if not error), kind)
+    result = TaskFile(path, the_kind, kind_from)
     split = _default_split(path)
-    tasks: list[Task] = []
-    problems: list[str] = []
     seen: dict[str, int] = {}
-    for number, row, error in iter_jsonl(path):
+    for number, row, error in lines:
         where = f"{path}:{number}"
         if error:
-            problems.append(f"{where}: row: {error}")
+            result.problems.append(f"{where}: row: {error}")
             continue
-        task, row_problems = task_from_row(row, where=where, default_split=split, source=source)
-        problems.extend(row_problems)
+        task, row_problems = task_from_row(
+            row, where=where, default_split=split, source=source, kind=the_kind
+        )
+        result.problems.extend(row_problems)
         if task is None:
             continue
-        if kind is not None and task.kind != kind:
-            problems.append(f"{where}: kind: expected {kind} task, got {task.kind}")
-            continue
         if task.id in seen:
-            problems.append(f"{where}: id: duplicate of line {seen[task.id]} ({task.id})")
+            result.problems.append(f"{where}: id: duplicate of line {seen[task.id]} ({task.id})")
             continue
         seen[task.id] = number
-        tasks.append(task)
-    if problems:
-        raise TaskFormatError(problems)
-    if not tasks:
-        raise TaskFormatError([f"{path}:0: file: contains no tasks"])
-    return tasks
+        result.tasks.append((number, task))
+    if not lines:
+        result.problems.append(f"{path}:0: file: contains no tasks")
+    return result
+
+
+def load_tasks(path: str | Path, *, kind: str | None = None, source: str = "duet") -> list[Task]:
+    """Load a task file (official or Duet JSONL). Raises :class:`TaskFormatError` on any defect.
+
+    ``kind`` (backend or frontend) overrides the file's own kind; see the module docstring.
+    """
+    read = read_task_file(path, kind=kind, source=source)
+    if read.problems:
+        raise TaskFormatError(read.problems)
+    return [task for _, task in read.tasks]
 
 
 def write_tasks(path: str | Path, tasks: Iterable[Task], *, with_meta: bool = True) -> int:

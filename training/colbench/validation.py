@@ -35,8 +35,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from training.colbench.mutation import hidden_details, mutate_at
-from training.colbench.tasks import Task, TaskFormatError, load_tasks
-from training.jsonl import iter_jsonl
+from training.colbench.tasks import Task, read_task_file
 
 #: Images in frontend ground truths may only come from these URL prefixes (the renderer answers
 #: them offline with a grey box of the requested size).
@@ -195,6 +194,7 @@ class TaskReport:
 class FileReport:
     path: str
     kind: str = "unknown"
+    kind_from: str = ""  # what decided the kind (see training.colbench.tasks.file_kind)
     tasks: list[TaskReport] = field(default_factory=list)
     file_problems: list[str] = field(default_factory=list)  # full "file:line: field: reason"
 
@@ -214,6 +214,7 @@ class FileReport:
         return {
             "path": self.path,
             "kind": self.kind,
+            "kind_from": self.kind_from,
             "tasks": len(self.tasks),
             "tasks_with_problems": sum(1 for t in self.tasks if t.problems),
             "problems": len(self.problem_lines()),
@@ -486,30 +487,26 @@ def frontend_problems(task: Task) -> list[str]:
 # ------------------------------------------------------------------------------ files
 
 
-def _task_lines(path: Path) -> list[int]:
-    """Line numbers of the non-blank rows, in order (tasks come back in the same order)."""
-    return [number for number, _, _ in iter_jsonl(path)]
-
-
 def validate_file(
     path: str | Path,
     runner_factory: Callable[[], CallRunner] = default_runner,
     rules: BackendRules = BackendRules(),
+    *,
+    kind: str | None = None,
 ) -> FileReport:
-    """Validate one task file; never raises for bad content, only reports it."""
+    """Validate one task file; never raises for bad content, only reports it.
+
+    Every row that does not load is reported (:func:`~training.colbench.tasks.read_task_file`,
+    which also decides the file's kind; ``kind`` overrides it) and the rows that do load are
+    checked as well.
+    """
     path = Path(path)
-    report = FileReport(path=str(path))
-    try:
-        tasks = load_tasks(path)
-    except TaskFormatError as exc:
-        report.file_problems += exc.problems
-        return report
-    lines = _task_lines(path)
-    kinds = sorted({task.kind for task in tasks})
-    report.kind = kinds[0] if len(kinds) == 1 else "mixed"
+    read = read_task_file(path, kind=kind)
+    report = FileReport(path=str(path), kind=read.kind, kind_from=read.kind_from)
+    report.file_problems += read.problems
     runner: CallRunner | None = None
     try:
-        for task, line in zip(tasks, lines, strict=True):
+        for line, task in read.tasks:
             if task.kind == "frontend":
                 report.tasks.append(TaskReport(task.id, line, frontend_problems(task)))
                 continue
@@ -533,5 +530,7 @@ def validate_files(
     paths: Iterable[str | Path],
     runner_factory: Callable[[], CallRunner] = default_runner,
     rules: BackendRules = BackendRules(),
+    *,
+    kind: str | None = None,
 ) -> list[FileReport]:
-    return [validate_file(path, runner_factory, rules) for path in paths]
+    return [validate_file(path, runner_factory, rules, kind=kind) for path in paths]
