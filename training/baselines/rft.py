@@ -14,7 +14,7 @@ from training.sweet.config import RFTConfig
 from training.sweet.errors import TrainingDataError
 from training.sweet.logprobs import agent_logprobs, collate
 from training.sweet.model_loading import load_tokenizer
-from training.sweet.sequences import policy_sequences
+from training.sweet.sequences import policy_sequences, window_report
 from training.sweet.trainer import TrainingRun
 
 
@@ -48,6 +48,7 @@ def train_rft(
             where=f"selected trajectory {index} (task {t.task.id})",
         )
     ]
+    window = window_report(sequences, "rejection-ft", run.model.max_length)
     model = run.trainable(continue_adapter=True)
 
     def loss_fn(m: torch.nn.Module, index: list[int]) -> tuple[torch.Tensor, dict[str, float]]:
@@ -63,6 +64,7 @@ def train_rft(
         "successful_trajectories": len(chosen),
         "of_trajectories": len(trajectories),
         "sequences": len(sequences),
+        **window,
         "steps": result.steps,
         "output": str(target),
         "train_seconds": round(time.time() - started, 2),

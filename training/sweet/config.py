@@ -41,7 +41,12 @@ class ModelConfig:
     """torch.compile the model's forward (GPU; first steps pay the compile time)."""
     attn_implementation: str = "sdpa"
     max_length: int = 4096
-    """Sequences longer than this are truncated from the left of the context (agent tokens kept)."""
+    """Longest training sequence, in tokens. A longer dialogue loses whole early exchanges (an
+    agent turn and the reply to it) from its middle: the opening (the critic's privileged prefix
+    or the agent's system prompt, and the first request) and the last agent turn are kept whole,
+    and no turn is cut inside. Dropped agent turns leave the score and are counted in the step
+    metrics (``truncated_sequences``, ``dropped_turns``); a row whose opening and last turn alone
+    do not fit is an error naming it."""
 
 
 @dataclass

@@ -26,7 +26,7 @@ from training.sweet.losses import bradley_terry_loss, critic_score
 from training.sweet.model_loading import ModelRef, frozen_reference, load_base_model, load_tokenizer
 from training.sweet.pairs import TrajectoryPair, split_by_task
 from training.sweet.scoring import CriticScorer
-from training.sweet.sequences import TokenSequence, critic_sequence
+from training.sweet.sequences import TokenSequence, critic_sequence, window_report
 from training.sweet.trainer import TrainingRun
 
 
@@ -59,6 +59,10 @@ class PairData:
     rejected: list[TokenSequence]
     ref_chosen: AgentLogprobs | None = None
     ref_rejected: AgentLogprobs | None = None
+
+    @property
+    def sequences(self) -> list[TokenSequence]:
+        return [*self.chosen, *self.rejected]
 
     @property
     def lengths(self) -> list[int]:
@@ -133,6 +137,9 @@ def train_critic(
     pad_id = tokenizer.pad_token_id
     train_data = tokenize_pairs(tokenizer, train_pairs, critic_cfg, run.model.max_length)
     held_data = tokenize_pairs(tokenizer, held_pairs, critic_cfg, run.model.max_length)
+    window = window_report(
+        [*train_data.sequences, *held_data.sequences], "critic", run.model.max_length
+    )
     model = run.trainable()
     reference = None
     if not run.model.lora:
@@ -167,6 +174,7 @@ def train_critic(
         "steps": result.steps,
         "resumed_from": result.resumed_from,
         "heldout_pair_accuracy": evals[-1]["heldout_pair_accuracy"] if evals else None,
+        **window,
         "train_seconds": round(time.time() - started, 2),
         "history": result.history,
     }

@@ -20,7 +20,7 @@ from training.sweet.errors import TrainingDataError
 from training.sweet.logprobs import AgentLogprobs, agent_logprobs, collate
 from training.sweet.losses import dpo_loss
 from training.sweet.scoring import score_sequences
-from training.sweet.sequences import TokenSequence
+from training.sweet.sequences import TokenSequence, window_report
 from training.sweet.trainer import TrainingRun
 
 
@@ -84,6 +84,8 @@ def train_dpo(
     if not examples:
         raise TrainingDataError(f"{desc}: no preference pairs to train on")
     pad_id = tokenizer.pad_token_id
+    every = [seq for e in examples for seq in (*e.chosen, *e.rejected)]
+    window = window_report(every, desc, run.model.max_length)
     model = run.trainable(continue_adapter=True)
     ref_chosen, ref_rejected = reference_totals(
         model, examples, pad_id, max(2, dpo_cfg.train.batch_size * 2)
@@ -120,6 +122,7 @@ def train_dpo(
         "resumed_from": result.resumed_from,
         "first_margin": train_steps[0]["margin"] if train_steps else None,
         "last_margin": train_steps[-1]["margin"] if train_steps else None,
+        **window,
         "output": str(target),
         "train_seconds": round(time.time() - started, 2),
         "history": result.history,

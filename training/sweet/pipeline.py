@@ -13,6 +13,7 @@ for training steps, loss.png)::
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -151,12 +152,23 @@ def run_rank(
     ranked = list(tqdm(ranking, total=len(rows), desc="rank"))
     write_jsonl(path, ranked)
     spreads = [r["candidates"][0]["advantage"] - r["candidates"][-1]["advantage"] for r in ranked]
+    dropped = [c["dropped_turns"] for r in ranked for c in r["candidates"]]
+    if any(dropped):
+        logging.getLogger(__name__).warning(
+            "ranks: %d critic views were longer than model.max_length=%d; %d early agent turns "
+            "were dropped whole",
+            sum(1 for d in dropped if d),
+            config.model.max_length,
+            sum(dropped),
+        )
     finish_step(
         out,
         {
             "turns": len(ranked),
             "reference": config.rank.reference,
             "mean_advantage_spread": sum(spreads) / max(len(spreads), 1),
+            "truncated_sequences": sum(1 for d in dropped if d),
+            "dropped_turns": sum(dropped),
         },
         started=started,
     )

@@ -74,13 +74,15 @@ def rank_rows(
                 [sum(c["token_logprobs"]) / max(len(c["token_logprobs"]), 1) for c in cands]
             )
         ranked = []
-        for cand, c_lp, r_lp in zip(cands, critic.tolist(), ref_mean.tolist(), strict=True):
+        scores = zip(cands, seqs, critic.tolist(), ref_mean.tolist(), strict=True)
+        for cand, seq, c_lp, r_lp in scores:
             ranked.append(
                 {
                     "text": cand["text"],
                     "advantage": beta * (c_lp - r_lp),
                     "critic_logprob": c_lp,
                     "reference_logprob": r_lp,
+                    "dropped_turns": seq.meta.get("dropped_turns", 0),
                 }
             )
         ranked.sort(key=lambda c: c["advantage"], reverse=True)

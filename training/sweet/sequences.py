@@ -14,10 +14,15 @@ Sequences are tokenized segment by segment and concatenated, so the label of eve
 by construction and a sampled completion is tokenized exactly as the model continued its prompt.
 Each agent segment ends with the template's end-of-turn token: training on it teaches the policy
 to stop, and the critic scores the complete action.
+
+A sequence longer than the training window loses whole early exchanges from the middle of the
+dialogue (:func:`fit_window`); the opening (privileged prefix or system prompt, first request) and
+the scored last turn are never cut.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,6 +30,8 @@ from typing import Any
 
 from training.colbench.tasks import Task
 from training.colbench.trajectories import Turn
+
+logger = logging.getLogger(__name__)
 
 CONTEXT = -1
 """Turn label of tokens that are not part of an agent action."""
@@ -205,17 +212,73 @@ def tokenize_segments(
     where: str = "sequence",
     **meta: Any,
 ) -> TokenSequence:
-    """Tokenize each segment on its own and concatenate; left-truncate to ``max_length``."""
-    ids: list[int] = []
-    turns: list[int] = []
-    for segment in segments:
-        piece = tokenizer(segment.text, add_special_tokens=False)["input_ids"]
-        ids.extend(piece)
-        turns.extend([segment.turn] * len(piece))
-    if max_length is not None and len(ids) > max_length:
-        meta["truncated"] = len(ids) - max_length
-        ids, turns = ids[-max_length:], turns[-max_length:]
+    """Tokenize each segment on its own and concatenate, fitted to ``max_length`` by dropping
+    whole early turns (:func:`fit_window`); ``meta["dropped_turns"]`` counts them."""
+    pieces = [(tokenizer(s.text, add_special_tokens=False)["input_ids"], s.turn) for s in segments]
+    if max_length is not None:
+        pieces, dropped, cut = fit_window(pieces, max_length, where)
+        if dropped:
+            meta.update(dropped_turns=dropped, dropped_tokens=cut)
+    ids = [token for piece, _ in pieces for token in piece]
+    turns = [turn for piece, turn in pieces for _ in piece]
     return TokenSequence(ids, turns, dict(meta))
+
+
+Piece = tuple[list[int], int]
+"""The token ids of one segment and its turn label."""
+
+
+def fit_window(pieces: list[Piece], max_length: int, where: str) -> tuple[list[Piece], int, int]:
+    """Drop whole early exchanges until ``pieces`` fit in ``max_length`` tokens.
+
+    A sequence reads: the opening (everything before the first agent action: the critic's
+    privileged prefix or the agent's system prompt, and the person's first request), exchanges
+    (an agent action and the context up to the next action: the person's reply and the next turn
+    header), and the scored end (the last agent action and what follows it). The earliest
+    exchanges go first; the opening and the end are never cut, and no turn is ever cut inside,
+    so BOS, the hidden ground truth and the system prompt always survive. Returns the kept pieces,
+    how many agent turns were dropped and how many tokens.
+
+    Raises :class:`SequenceError` naming ``where`` when the opening and the last action alone do
+    not fit: a silently cut sequence would train on something else.
+    """
+    lengths = [len(ids) for ids, _ in pieces]
+    total = sum(lengths)
+    if total <= max_length:
+        return pieces, 0, 0
+    actions = [i for i, (_, turn) in enumerate(pieces) if turn != CONTEXT]
+    if not actions:
+        raise SequenceError(
+            f"{where}: {total} tokens and no agent turn; model.max_length is {max_length}"
+        )
+    opening = sum(lengths[: actions[0]])
+    for dropped, start in enumerate(actions[1:], start=1):
+        kept = opening + sum(lengths[start:])
+        if kept <= max_length:
+            return pieces[: actions[0]] + pieces[start:], dropped, total - kept
+    raise SequenceError(
+        f"{where}: {total} tokens do not fit in model.max_length={max_length} even with every "
+        f"earlier turn dropped: the opening (privileged prefix or system prompt, and the first "
+        f"request) takes {opening} tokens and the scored turn {sum(lengths[actions[-1] :])}. "
+        "Raise model.max_length or lower critic.max_truth_chars."
+    )
+
+
+def window_report(sequences: Sequence[TokenSequence], desc: str, max_length: int) -> dict[str, int]:
+    """Step metrics of :func:`fit_window`'s work (and one warning when it dropped anything)."""
+    truncated = [s for s in sequences if s.meta.get("dropped_turns")]
+    dropped = sum(s.meta["dropped_turns"] for s in truncated)
+    if truncated:
+        logger.warning(
+            "%s: %d of %d sequences were longer than model.max_length=%d; %d early agent turns "
+            "were dropped whole (the opening and the last turn of each were kept)",
+            desc,
+            len(truncated),
+            len(sequences),
+            max_length,
+            dropped,
+        )
+    return {"truncated_sequences": len(truncated), "dropped_turns": dropped}
 
 
 def critic_sequence(
