@@ -6,7 +6,9 @@ simulator for the episodes that need a reply. ``k`` rollouts per task are indepe
 with ``k > 1`` the agent samples at temperature 1.0 unless told otherwise (greedy for ``k = 1``).
 
 Each trajectory's ``meta`` records the agent spec, the simulator, the rollout index, the sampling
-settings and how the episode ended. Runs with a seed are reproducible for the same inputs and
+settings and how the episode ended (``ended_by``: ``answer``, ``turn_limit``, or
+``context_limit`` when the agent's next prompt would not fit its context window; that episode
+ends there and the others go on). Runs with a seed are reproducible for the same inputs and
 batch size (each round's call is seeded from the run seed and the round number).
 """
 
