@@ -30,13 +30,23 @@ def _train_rft(trajectories, config, run) -> dict:
 TRAINERS = {"mtdpo": _train_mtdpo, "rft": _train_rft}
 
 
+def _flag_overrides(args: argparse.Namespace) -> list[str]:
+    """``--select``/``--min-reward`` as config overrides (applied after ``--set``)."""
+    extra = []
+    if getattr(args, "select", None) is not None:
+        extra.append(f"rft.select={args.select}")
+    if getattr(args, "min_reward", None) is not None:
+        extra.append(f"rft.min_reward={args.min_reward}")
+    return extra
+
+
 def _run(args: argparse.Namespace) -> int:
     from training.colbench.trajectories import load_trajectories
     from training.sweet.model_loading import parse_model_spec
     from training.sweet.runfolder import finish_step, is_done, start_step
     from training.sweet.trainer import TrainingRun
 
-    config = config_from_args(args)
+    config = config_from_args(args, _flag_overrides(args))
     if is_done(args.out):
         print(f"{args.out}: already complete")
         return 0
@@ -56,11 +66,22 @@ def register_train(algorithms: argparse._SubParsersAction) -> None:
     """Add ``mtdpo`` and ``rft`` under ``duet train``."""
     for name, help_text in (
         ("mtdpo", "baseline: multi-turn DPO on trajectory pairs (no privileged info)"),
-        ("rft", "baseline: rejection fine-tuning on successful trajectories"),
+        ("rft", "baseline: rejection fine-tuning on the best trajectory of each task"),
     ):
         p = algorithms.add_parser(name, help=help_text)
         p.add_argument("--data", type=Path, required=True, help="evaluated trajectories (JSONL)")
         p.add_argument("--policy", required=True, help="local:PATH[@ADAPTER] policy weights")
         p.add_argument("--out", type=Path, required=True, help="run folder")
+        if name == "rft":
+            p.add_argument(
+                "--select",
+                choices=["best_per_task", "threshold"],
+                help="which trajectories to imitate (rft.select; default best_per_task)",
+            )
+            p.add_argument(
+                "--min-reward",
+                type=float,
+                help="least reward of a selected trajectory (rft.min_reward; default 0.0)",
+            )
         add_config_args(p)
         p.set_defaults(handler=guard(_run))

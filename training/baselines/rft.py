@@ -1,5 +1,10 @@
-"""Rejection fine-tuning baseline: supervised fine-tuning on the agent turns of successful
-trajectories (per-token mean NLL of each action given the exact prompt the agent saw)."""
+"""Rejection fine-tuning baseline: supervised fine-tuning on the agent turns of selected
+trajectories (per-token mean NLL of each action given the exact prompt the agent saw).
+
+Selection (``rft.select``): by default each task's best trajectory, as the paper's baseline does;
+this works for backend rewards (a success flag) and for frontend ones (similarities below 1.0 with
+no success flag) alike. ``threshold`` keeps every trajectory at ``rft.min_reward`` or more.
+"""
 
 from __future__ import annotations
 
@@ -14,18 +19,34 @@ from training.sweet.config import RFTConfig
 from training.sweet.errors import TrainingDataError
 from training.sweet.logprobs import agent_logprobs, collate
 from training.sweet.model_loading import load_tokenizer
+from training.sweet.pairs import at_least
 from training.sweet.sequences import policy_sequences, window_report
 from training.sweet.trainer import TrainingRun
 
 
-def successful(trajectories: Sequence[Trajectory], min_reward: float) -> list[Trajectory]:
-    """Success flag when recorded, else reward ≥ ``min_reward``."""
-    keep = []
-    for t in trajectories:
-        ok = t.success if t.success is not None else (t.reward or 0.0) >= min_reward
-        if ok:
-            keep.append(t)
-    return keep
+def qualifies(trajectory: Trajectory, min_reward: float) -> bool:
+    """A recorded success flag decides; otherwise a reward of at least ``min_reward``."""
+    if trajectory.success is not None:
+        return trajectory.success
+    return trajectory.reward is not None and at_least(trajectory.reward, min_reward)
+
+
+def select_trajectories(trajectories: Sequence[Trajectory], cfg: RFTConfig) -> list[Trajectory]:
+    """The trajectories to imitate, in data order (``best_per_task``: ties go to the first)."""
+    eligible = [t for t in trajectories if qualifies(t, cfg.min_reward)]
+    if cfg.select == "threshold":
+        return eligible
+    best: dict[str, Trajectory] = {}
+    for trajectory in eligible:
+        held = best.get(trajectory.task.id)
+        if held is None or _reward(trajectory) > _reward(held):
+            best[trajectory.task.id] = trajectory
+    chosen = {id(t) for t in best.values()}
+    return [t for t in eligible if id(t) in chosen]
+
+
+def _reward(trajectory: Trajectory) -> float:
+    return trajectory.reward if trajectory.reward is not None else float("-inf")
 
 
 def train_rft(
@@ -33,9 +54,13 @@ def train_rft(
 ) -> dict[str, Any]:
     """Fine-tune on the selected trajectories' agent turns; save ``adapter/`` or ``model/``."""
     started = time.time()
-    chosen = successful(trajectories, rft_cfg.min_reward)
+    chosen = select_trajectories(trajectories, rft_cfg)
     if not chosen:
-        raise TrainingDataError("rejection fine-tuning: no successful trajectories in the data")
+        raise TrainingDataError(
+            f"rejection fine-tuning: none of {len(trajectories)} trajectories selected "
+            f"(rft.select={rft_cfg.select}, rft.min_reward={rft_cfg.min_reward}); a recorded "
+            "success=false is never selected"
+        )
     tokenizer = load_tokenizer(run.policy)
     pad_id = tokenizer.pad_token_id
     sequences = [
@@ -61,8 +86,10 @@ def train_rft(
         model, tokenizer, lengths=lengths, loss_fn=loss_fn, optim=rft_cfg.train, desc="rejection-ft"
     )
     return {
-        "successful_trajectories": len(chosen),
+        "selected_trajectories": len(chosen),
+        "selection": rft_cfg.select,
         "of_trajectories": len(trajectories),
+        "tasks": len({t.task.id for t in trajectories}),
         "sequences": len(sequences),
         **window,
         "steps": result.steps,

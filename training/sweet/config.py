@@ -129,8 +129,13 @@ class DPOConfig:
 
 @dataclass
 class RFTConfig:
-    min_reward: float = 1.0
-    """Without a success flag, a trajectory counts as successful at this reward or more."""
+    select: str = "best_per_task"
+    """best_per_task: each task's highest-reward trajectory (the paper's baseline; works for the
+    continuous similarities of frontend tasks); threshold: every trajectory at ``min_reward`` or
+    more."""
+    min_reward: float = 0.0
+    """The least reward a selected trajectory may have. A recorded success flag decides instead:
+    a failed episode is never selected and a successful one always qualifies."""
     train: OptimConfig = field(default_factory=lambda: OptimConfig(lr=1e-5, epochs=2))
 
 
@@ -162,6 +167,8 @@ class SweetConfig:
             problems.append("candidates.n: must be at least 2 (pairs need an upper and lower half)")
         if not 0.0 <= self.critic.heldout_fraction < 1.0:
             problems.append("critic.heldout_fraction: must be in [0, 1)")
+        if self.rft.select not in ("best_per_task", "threshold"):
+            problems.append("rft.select: must be 'best_per_task' or 'threshold'")
         if self.model.dtype not in ("float32", "bfloat16", "float16"):
             problems.append("model.dtype: must be float32, bfloat16 or float16")
         if problems:
