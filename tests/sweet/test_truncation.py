@@ -11,14 +11,13 @@ import pytest
 from training.colbench.tasks import load_tasks
 from training.colbench.trajectories import Trajectory, Turn
 from training.sweet.config import load_config
-from training.sweet.critic import train_critic
+from training.sweet.critic import critic_view, train_critic
 from training.sweet.pairs import TrajectoryPair
 from training.sweet.policy import step_pair_examples
 from training.sweet.ranking import candidate_sequence
 from training.sweet.sequences import (
     CONTEXT,
     SequenceError,
-    critic_sequence,
     end_of_turn_text,
     policy_sequences,
 )
@@ -26,6 +25,7 @@ from training.sweet.trainer import TrainingRun
 
 FRONTEND = Path(__file__).resolve().parents[2] / "data" / "colbench" / "frontend" / "train.jsonl"
 WINDOW = 4096  # the tiny model's context and the default model.max_length
+CRITIC = load_config().critic
 SYSTEM = "You are a collaborative web designer. Ask, show drafts, then answer with the page."
 
 
@@ -55,17 +55,19 @@ def _long_dialogue(tokenizer, tasks, *, final: int = 3) -> tuple[Trajectory, lis
     return Trajectory(task, history[:-1], answer=actions[-1], reward=0.5), actions
 
 
+def _critic(tokenizer, trajectory, turns, max_length, where="test"):
+    return critic_view(tokenizer, trajectory.task, turns, CRITIC, max_length, where=where)
+
+
 def _turn_tokens(seq, turn):
     return [i for i, t in zip(seq.input_ids, seq.turn_ids, strict=True) if t == turn]
 
 
 def test_long_critic_view_keeps_bos_and_the_whole_privileged_prefix(tokenizer, tasks):
     trajectory, _ = _long_dialogue(tokenizer, tasks)
-    full = critic_sequence(tokenizer, trajectory.task, trajectory.dialogue_history)
+    full = _critic(tokenizer, trajectory, trajectory.dialogue_history, None)
     assert len(full) > WINDOW
-    seq = critic_sequence(
-        tokenizer, trajectory.task, trajectory.dialogue_history, max_length=WINDOW
-    )
+    seq = _critic(tokenizer, trajectory, trajectory.dialogue_history, WINDOW)
     assert len(seq) <= WINDOW
     text = tokenizer.decode(seq.input_ids)
     assert text.startswith(tokenizer.bos_token)
@@ -78,8 +80,8 @@ def test_long_critic_view_drops_whole_early_turns_and_keeps_a_well_formed_dialog
 ):
     trajectory, actions = _long_dialogue(tokenizer, tasks)
     turns = trajectory.dialogue_history
-    full = critic_sequence(tokenizer, trajectory.task, turns)
-    seq = critic_sequence(tokenizer, trajectory.task, turns, max_length=WINDOW)
+    full = _critic(tokenizer, trajectory, turns, None)
+    seq = _critic(tokenizer, trajectory, turns, WINDOW)
     kept = sorted({t for t in seq.turn_ids if t != CONTEXT})
     dropped = seq.meta["dropped_turns"]
     assert dropped >= 1 and kept == list(range(dropped, len(actions)))  # the earliest go first
@@ -87,30 +89,24 @@ def test_long_critic_view_drops_whole_early_turns_and_keeps_a_well_formed_dialog
         assert _turn_tokens(seq, turn) == _turn_tokens(full, turn)
     # what is left is the dialogue without the dropped exchanges (action + the reply to it)
     shorter = [turns[0], *turns[1 + 2 * dropped :]]
-    assert seq.input_ids == critic_sequence(tokenizer, trajectory.task, shorter).input_ids
+    assert seq.input_ids == _critic(tokenizer, trajectory, shorter, None).input_ids
 
 
 def test_a_row_whose_opening_and_scored_turn_do_not_fit_is_an_error_naming_it(tokenizer, tasks):
     trajectory, _ = _long_dialogue(tokenizer, tasks)
     with pytest.raises(SequenceError, match=r"pair 7 \(chosen, task .*\).*model\.max_length=1024"):
-        critic_sequence(
-            tokenizer,
-            trajectory.task,
-            trajectory.dialogue_history,
-            max_length=1024,
-            where=f"pair 7 (chosen, task {trajectory.task.id})",
-        )
+        where = f"pair 7 (chosen, task {trajectory.task.id})"
+        _critic(tokenizer, trajectory, trajectory.dialogue_history, 1024, where=where)
 
 
 def test_the_candidate_being_ranked_is_never_cut(tokenizer, tasks):
     trajectory, actions = _long_dialogue(tokenizer, tasks)
-    critic_cfg = load_config().critic
     row = {
         "key": "0:7",
         "task": trajectory.task.to_row(),
         "history": [t.to_row() for t in trajectory.dialogue_history[:-1]],
     }
-    seq = candidate_sequence(tokenizer, row, actions[-1], critic_cfg, WINDOW)
+    seq = candidate_sequence(tokenizer, row, actions[-1], CRITIC, WINDOW)
     assert len(seq) <= WINDOW and seq.meta["dropped_turns"] >= 1
     eot = end_of_turn_text(tokenizer)  # the critic view shows the action stripped, then EOT
     expected = tokenizer(actions[-1].strip() + eot, add_special_tokens=False)

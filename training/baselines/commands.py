@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from pathlib import Path
 
 from training.sweet.cli_common import add_config_args, config_from_args, guard
@@ -42,22 +41,17 @@ def _flag_overrides(args: argparse.Namespace) -> list[str]:
 
 def _run(args: argparse.Namespace) -> int:
     from training.colbench.trajectories import load_trajectories
-    from training.sweet.model_loading import parse_model_spec
-    from training.sweet.runfolder import finish_step, is_done, start_step
-    from training.sweet.trainer import TrainingRun
+    from training.sweet.runfolder import is_done, train_in_step
 
     config = config_from_args(args, _flag_overrides(args))
     if is_done(args.out):
         print(f"{args.out}: already complete")
         return 0
-    ref = parse_model_spec(args.policy)
-    started = time.time()
-    start_step(args.out, config, {"data": args.data, "policy": ref.path})
-    trajectories = load_trajectories(args.data)
-    run = TrainingRun(ref, config.model, args.out, seed=config.seed)
-    metrics = TRAINERS[args.algorithm](trajectories, config, run)
-    history = metrics.pop("history", None)
-    finish_step(args.out, metrics, history, started=started)
+
+    def train(run) -> dict:
+        return TRAINERS[args.algorithm](load_trajectories(args.data), config, run)
+
+    metrics = train_in_step(args.out, config, args.policy, {"data": args.data}, train)
     print(json.dumps({"output": metrics["output"]}))
     return 0
 

@@ -87,9 +87,11 @@ class CriticConfig:
     heldout_fraction: float = 0.1
     """Fraction of TASKS (not pairs) held out for pair accuracy; task-disjoint by construction."""
     max_truth_chars: int = 6000
+    """The hidden ground truth is cut to this many characters in the privileged prefix."""
     train: OptimConfig = field(
         default_factory=lambda: OptimConfig(lr=2e-5, epochs=4, batch_size=2, checkpoint_every=100)
     )
+    """Its reference log-probs are scored up front in batches of 2 × ``train.batch_size``."""
 
 
 @dataclass
@@ -109,6 +111,7 @@ class RankConfig:
     reference: str = "paper"
     """paper: frozen base model with the privileged prefix; sampling: the policy's own log-probs."""
     batch_size: int = 8
+    """Candidates scored per forward by the ranking step (it is this step's alone)."""
 
 
 @dataclass

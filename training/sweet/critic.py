@@ -26,7 +26,12 @@ from training.sweet.losses import bradley_terry_loss, critic_score
 from training.sweet.model_loading import ModelRef, frozen_reference, load_base_model, load_tokenizer
 from training.sweet.pairs import TrajectoryPair, split_by_task
 from training.sweet.scoring import CriticScorer
-from training.sweet.sequences import TokenSequence, critic_sequence, window_report
+from training.sweet.sequences import (
+    TokenSequence,
+    critic_segments,
+    tokenize_segments,
+    window_report,
+)
 from training.sweet.trainer import TrainingRun
 
 
@@ -35,20 +40,16 @@ def critic_view(
     task: Task,
     turns: Sequence[Turn],
     critic: CriticConfig,
-    max_length: int,
+    max_length: int | None,
     *,
     where: str,
 ) -> TokenSequence:
-    """What the critic reads: its privileged prefix (unless ablated) and the dialogue, as tokens."""
-    return critic_sequence(
-        tokenizer,
-        task,
-        turns,
-        privileged=critic.privileged,
-        max_truth_chars=critic.max_truth_chars,
-        max_length=max_length,
-        where=where,
+    """What the critic reads: its privileged prefix (unless ablated) and the dialogue, as tokens
+    fitted to ``max_length`` (``None``: whole); ``where`` names the row in errors."""
+    segments = critic_segments(
+        tokenizer, task, turns, privileged=critic.privileged, max_truth_chars=critic.max_truth_chars
     )
+    return tokenize_segments(tokenizer, segments, max_length=max_length, where=where)
 
 
 @dataclass

@@ -21,7 +21,7 @@ from typing import Any
 from training.colbench.trajectories import load_trajectories
 from training.jsonl import read_jsonl, write_jsonl
 from training.sweet.config import SweetConfig
-from training.sweet.runfolder import finish_step, is_done, start_step
+from training.sweet.runfolder import finish_step, is_done, start_step, train_in_step
 
 STEPS = ("pairs", "critic", "candidates", "ranks", "step_pairs", "policy")
 
@@ -43,11 +43,6 @@ def _skip(step_dir: Path) -> bool:
         _log(f"{step_dir.name}: already complete, skipped")
         return True
     return False
-
-
-def _metrics(metrics: dict[str, Any]) -> tuple[dict[str, Any], list | None]:
-    history = metrics.pop("history", None)
-    return metrics, history
 
 
 def run_pairs(data: Path, out: Path, config: SweetConfig) -> Path:
@@ -75,19 +70,15 @@ def run_pairs(data: Path, out: Path, config: SweetConfig) -> Path:
 
 def run_critic(pairs_path: Path, policy: str, out: Path, config: SweetConfig) -> Path:
     from training.sweet.critic import train_critic
-    from training.sweet.model_loading import parse_model_spec
     from training.sweet.pairs import load_pairs
-    from training.sweet.trainer import TrainingRun
 
     if _skip(out):
         return out
-    started = time.time()
-    ref = parse_model_spec(policy)
-    start_step(out, config, {"pairs": pairs_path, "policy": ref.path})
-    run = TrainingRun(ref, config.model, out, seed=config.seed)
-    metrics, history = _metrics(train_critic(load_pairs(pairs_path), config.critic, run))
-    metrics["policy"] = policy
-    finish_step(out, metrics, history, started=started)
+
+    def train(run: Any) -> dict[str, Any]:
+        return {**train_critic(load_pairs(pairs_path), config.critic, run), "policy": policy}
+
+    metrics = train_in_step(out, config, policy, {"pairs": pairs_path}, train)
     _log(f"critic: held-out pair accuracy {metrics['heldout_pair_accuracy']}")
     return out
 
@@ -191,19 +182,16 @@ def run_step_pairs(ranks_path: Path, out: Path, config: SweetConfig) -> Path:
 
 
 def run_policy(step_pairs_path: Path, policy: str, out: Path, config: SweetConfig) -> Path:
-    from training.sweet.model_loading import parse_model_spec
     from training.sweet.policy import train_policy
-    from training.sweet.trainer import TrainingRun
 
     if _skip(out):
         return out
-    started = time.time()
-    ref = parse_model_spec(policy)
-    start_step(out, config, {"step_pairs": step_pairs_path, "policy": ref.path})
-    rows = list(read_jsonl(step_pairs_path, required=("prompt", "chosen", "rejected")))
-    run = TrainingRun(ref, config.model, out, seed=config.seed)
-    metrics, history = _metrics(train_policy(rows, config.policy, run))
-    finish_step(out, metrics, history, started=started)
+
+    def train(run: Any) -> dict[str, Any]:
+        rows = list(read_jsonl(step_pairs_path, required=("prompt", "chosen", "rejected")))
+        return train_policy(rows, config.policy, run)
+
+    metrics = train_in_step(out, config, policy, {"step_pairs": step_pairs_path}, train)
     _log(f"policy: adapter at {metrics['output']}")
     return out
 

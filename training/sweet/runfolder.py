@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +79,28 @@ def finish_step(
         plot_history(history, step_dir / "loss.png", title=step_dir.name)
     (step_dir / "metrics.json").write_text(json.dumps(record, indent=2, default=float))
     (step_dir / DONE).write_text(json.dumps({"finished": time.time()}))
+
+
+def train_in_step(
+    step_dir: Path,
+    config: SweetConfig,
+    policy: str,
+    inputs: Mapping[str, str | Path],
+    train: Callable[[Any], dict[str, Any]],
+) -> dict[str, Any]:
+    """One training step in ``step_dir``: record the config and inputs (the policy's weights
+    included), call ``train`` with the step's ``TrainingRun``, record its metrics (``history``
+    becomes loss.png) and mark the step done. Returns the metrics without the history."""
+    from training.sweet.model_loading import parse_model_spec
+    from training.sweet.trainer import TrainingRun
+
+    started = time.time()
+    ref = parse_model_spec(policy)
+    start_step(step_dir, config, {**inputs, "policy": ref.path})
+    metrics = dict(train(TrainingRun(ref, config.model, step_dir, seed=config.seed)))
+    history = metrics.pop("history", None)
+    finish_step(step_dir, metrics, history, started=started)
+    return metrics
 
 
 def plot_history(history: Sequence[Mapping[str, Any]], path: Path, *, title: str = "") -> None:

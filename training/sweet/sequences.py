@@ -281,23 +281,6 @@ def window_report(sequences: Sequence[TokenSequence], desc: str, max_length: int
     return {"truncated_sequences": len(truncated), "dropped_turns": dropped}
 
 
-def critic_sequence(
-    tokenizer: Any,
-    task: Task,
-    turns: Sequence[Turn],
-    *,
-    privileged: bool = True,
-    max_truth_chars: int = 6000,
-    max_length: int | None = None,
-    where: str = "dialogue",
-) -> TokenSequence:
-    """The critic view of ``turns`` as tokens, fitted to ``max_length``."""
-    segments = critic_segments(
-        tokenizer, task, turns, privileged=privileged, max_truth_chars=max_truth_chars
-    )
-    return tokenize_segments(tokenizer, segments, max_length=max_length, where=where)
-
-
 def policy_sequences(
     tokenizer: Any,
     turns: Sequence[Turn],
