@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 
 import pytest
 
@@ -13,7 +15,6 @@ from training.colbench.evaluation.backend_scoring import (
     score_backend,
     score_backend_many,
 )
-from training.colbench.evaluation.code_extraction import extract_code
 from training.colbench.evaluation.sandbox import Sandbox, SandboxLimits
 from training.colbench.tasks import Task
 
@@ -181,11 +182,17 @@ def test_scores_serialise_to_plain_dicts(sandbox):
     }
 
 
-def test_score_backend_is_importable_from_the_sandbox_module():
-    from training.colbench.evaluation import sandbox as module
-
-    assert module.score_backend is score_backend
-    assert module.extract_code is extract_code
+def test_the_sandbox_module_does_not_reach_back_into_scoring():
+    # The sandbox is the lower layer: importing it must not import the scorer, and it no longer
+    # re-exports the scorer's names through a module __getattr__ (the only import circle).
+    script = (
+        "import sys\n"
+        "import training.colbench.evaluation.sandbox as sandbox\n"
+        "assert not hasattr(sandbox, '__getattr__'), 'module __getattr__ re-export'\n"
+        "assert not hasattr(sandbox, 'score_backend')\n"
+        "assert 'training.colbench.evaluation.backend_scoring' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, capture_output=True)
 
 
 # -- plain_equal -----------------------------------------------------------------------------

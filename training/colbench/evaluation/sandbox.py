@@ -45,10 +45,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from training.colbench.evaluation.code_extraction import extract_code
 from training.colbench.evaluation.sandbox_worker import LIMIT_TYPES, current_namespaces
 
-__all__ = ["CallResult", "Sandbox", "SandboxError", "SandboxLimits", "extract_code"]
+__all__ = ["CallResult", "Sandbox", "SandboxError", "SandboxLimits"]
 
 WORKER_SCRIPT = Path(__file__).with_name("sandbox_worker.py")
 SANDBOX_ERROR = "SandboxError"
@@ -515,13 +514,3 @@ def _call_result(item: Any) -> CallResult:
         return CallResult(True, item.get("value"))
     error_type = str(item.get("type") or "Error")
     return CallResult(False, None, str(item.get("error") or error_type), error_type)
-
-
-def __getattr__(name: str) -> Any:
-    # score_backend lives in backend_scoring (which imports this module); re-exported lazily so
-    # that ``from ...evaluation.sandbox import score_backend`` works too.
-    if name in {"score_backend", "score_backend_many", "BackendScore"}:
-        from training.colbench.evaluation import backend_scoring
-
-        return getattr(backend_scoring, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
