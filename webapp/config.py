@@ -262,12 +262,12 @@ def default_agent_spec(data_dir: Path) -> str:
 
 
 def parse_agent(env: Mapping[str, str], data_dir: Path) -> str:
-    from training.llm.spec import parse_spec
+    from training.llm.spec import SpecError, parse_spec
 
     spec = (env.get("DUET_AGENT") or "").strip() or default_agent_spec(data_dir)
     try:
         parse_spec(spec)
-    except ValueError as exc:
+    except SpecError as exc:
         raise ConfigError("DUET_AGENT", str(exc)) from None
     return spec
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from training.llm.spec import Spec, parse_spec
+from training.llm.spec import Spec, SpecError, parse_spec
 
 
 @pytest.mark.parametrize(
@@ -37,7 +37,7 @@ def test_valid_specs_parse(spec, expected):
     ["", "tiny-agent", "hf:gpt2", "local:", "local:@adapter", "vllm:gpu:8000/m", "vllm:http://h:1"],
 )
 def test_malformed_specs_are_refused_with_the_grammar(spec):
-    with pytest.raises(ValueError, match="spec"):
+    with pytest.raises(SpecError, match="spec"):
         parse_spec(spec)
 
 

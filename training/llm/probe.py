@@ -28,7 +28,7 @@ def probe_backend(spec: str, *, timeout: float = 2.0) -> str:
 
     Raises :class:`BackendNotReady` (nothing is broken, something is missing),
     :class:`BackendUnavailable` or :class:`InvalidAdapter` (the real path would fail), or
-    ``ValueError`` for a malformed spec.
+    :class:`~training.llm.spec.SpecError` for a malformed spec.
     """
     parsed = parse_spec(spec)
     if parsed.backend == "local":

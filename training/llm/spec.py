@@ -20,6 +20,10 @@ from training.llm.base import LLM
 BACKENDS = ("local", "vllm", "openai")
 
 
+class SpecError(ValueError):
+    """A spec string that does not follow the grammar above."""
+
+
 @dataclass(frozen=True)
 class Spec:
     backend: str
@@ -32,10 +36,10 @@ class Spec:
 
 
 def parse_spec(spec: str) -> Spec:
-    """Split a spec string; raise ``ValueError`` naming the problem and the grammar."""
+    """Split a spec string; raise :class:`SpecError` naming the problem and the grammar."""
     backend, colon, rest = spec.partition(":")
     if not colon or backend not in BACKENDS or not rest:
-        raise ValueError(
+        raise SpecError(
             f"bad model spec {spec!r}: expected local:PATH[@ADAPTER_PATH], "
             "vllm:http://HOST:PORT/MODEL[@ADAPTER] or openai:BASE_URL/MODEL"
         )
@@ -43,12 +47,12 @@ def parse_spec(spec: str) -> Spec:
     if backend in ("local", "vllm") and "@" in rest:
         rest, _, adapter = rest.rpartition("@")
         if not rest or not adapter:
-            raise ValueError(f"bad model spec {spec!r}: empty path or adapter around '@'")
+            raise SpecError(f"bad model spec {spec!r}: empty path or adapter around '@'")
     if backend == "local":
         return Spec(backend, rest, adapter=adapter)
     base_url, model = _split_url(rest, backend)
     if not model or "://" not in base_url:
-        raise ValueError(
+        raise SpecError(
             f"bad model spec {spec!r}: expected {backend}:http(s)://HOST[:PORT][/PATH]/MODEL"
         )
     return Spec(backend, base_url, model=model, adapter=adapter)

@@ -75,11 +75,11 @@ def guard(handler: Handler) -> Handler:
 def check_inference_spec(spec: str) -> str:
     """``spec`` unchanged if ``training.llm`` can parse it, else :class:`ModelSpecError`; called
     before any work, so a typo in ``--sampler`` fails before hours of critic training."""
-    from training.llm.spec import parse_spec
+    from training.llm.spec import SpecError, parse_spec
     from training.sweet.model_loading import ModelSpecError
 
     try:
         parse_spec(spec)
-    except ValueError as exc:  # parse_spec reports malformed specs as ValueError
+    except SpecError as exc:
         raise ModelSpecError(str(exc)) from exc
     return spec

@@ -168,6 +168,7 @@ def check_inference(spec: str | None = None, timeout: float = 2.0) -> ComponentH
     """The agent backend named by ``DUET_AGENT``, through the inference library's own probe."""
     from training.llm.base import LLMError
     from training.llm.probe import BackendNotReady, probe_backend
+    from training.llm.spec import SpecError
 
     spec = spec or settings.DUET_AGENT
     try:
@@ -176,7 +177,7 @@ def check_inference(spec: str | None = None, timeout: float = 2.0) -> ComponentH
         return ComponentHealth(DEGRADED, str(exc))
     except LLMError as exc:
         return ComponentHealth(DOWN, str(exc))
-    except ValueError as exc:
+    except SpecError as exc:
         return ComponentHealth(DOWN, f"DUET_AGENT: {exc}")
 
 
