@@ -1,4 +1,4 @@
-"""The tiny random-init chat model (built here, offline) and small trajectory files for the
+"""The tokenizer of the shared tiny model (tests/conftest.py) and small trajectory files for the
 baselines' commands, in the official format with the exact prompts an episode records."""
 
 from __future__ import annotations
@@ -7,13 +7,6 @@ import pytest
 import torch
 
 torch.set_num_threads(1)  # 2 shared cores: one thread per test process is fastest
-
-
-@pytest.fixture(scope="session")
-def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory):
-    from training.llm.tiny_model import build_tiny_model, project_texts
-
-    return build_tiny_model(tmp_path_factory.mktemp("models") / "tiny", project_texts(), seed=0)
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Shared fixtures: one tiny random-init chat model (built here, offline) for the whole session."""
+"""Fixtures: the shared tiny model (tests/conftest.py) as a spec and tokenizer; synthetic pairs."""
 
 from __future__ import annotations
 
@@ -10,13 +10,6 @@ from training.colbench.trajectories import Trajectory, Turn
 from training.sweet.pairs import TrajectoryPair, split_by_task
 
 torch.set_num_threads(1)  # 2 shared cores: one thread per test process is fastest
-
-
-@pytest.fixture(scope="session")
-def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory):
-    from training.llm.tiny_model import build_tiny_model, project_texts
-
-    return build_tiny_model(tmp_path_factory.mktemp("models") / "tiny", project_texts(), seed=0)
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,6 @@ import pytest
 from asgiref.sync import async_to_sync
 
 from tests.web.conftest import base_env, celery_app_for
-from training.llm.tiny_model import build_tiny_model
 from webapp.ops import health
 from webapp.ops.health import (
     DEGRADED,
@@ -44,12 +43,6 @@ def fresh_health_cache():
 @pytest.fixture
 def fast_worker_timeout(settings):
     settings.DUET_WORKER_PING_TIMEOUT = 0.5
-
-
-@pytest.fixture(scope="module")
-def tiny_model_dir(tmp_path_factory):
-    texts = ["def add(a, b):\n    return a + b\n", "Ask me about the rounding rule."]
-    return build_tiny_model(tmp_path_factory.mktemp("models") / "tiny-agent", texts, seed=0)
 
 
 @dataclass
