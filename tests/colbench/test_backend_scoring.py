@@ -1,21 +1,24 @@
-"""Backend scoring: per-test comparison with the ground truth, as data, outside the sandbox."""
+"""Backend scoring: per-test comparison with the ground truth's outputs, outside the sandbox."""
 
 from __future__ import annotations
 
 import math
 import subprocess
 import sys
+from collections import Counter
+from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
 from training.colbench.evaluation.backend_scoring import (
     BackendScore,
     clear_ground_truth_cache,
-    plain_equal,
     score_backend,
     score_backend_many,
 )
 from training.colbench.evaluation.sandbox import Sandbox, SandboxLimits
+from training.colbench.evaluation.value_codec import Opaque, outputs_equal
 from training.colbench.tasks import Task
 
 TIP = Task(
@@ -86,22 +89,84 @@ def test_raising_the_same_exception_type_as_the_ground_truth_passes(sandbox):
     assert negative.error.startswith("TypeError")
 
 
-def test_an_object_equal_to_everything_scores_zero(sandbox):
-    cheats = (
-        "class Anything:\n"
-        "    def __eq__(self, other):\n"
-        "        return True\n"
-        "class Number(float):\n"
-        "    def __eq__(self, other):\n"
-        "        return True\n"
-        "def tip(bill, percent):\n"
-        "    return Anything() if bill > 50 else Number(-1)\n"
+@pytest.mark.parametrize(
+    "cheat",
+    [
+        "class Anything:\n    def __eq__(self, other):\n        return True\n",
+        "class Anything(float):\n    def __eq__(self, other):\n        return True\n",
+        "class Anything(str):\n    def __eq__(self, other):\n        return True\n"
+        "    __hash__ = str.__hash__\n",
+        "class Anything(list):\n    def __eq__(self, other):\n        return True\n",
+        "class Anything(int):\n    def __ne__(self, other):\n        return False\n",
+        "class Anything:\n    def __eq__(self, other):\n        return True\n"
+        "    def __hash__(self):\n        return 0\n"
+        "    __class__ = float\n",
+    ],
+    ids=["own-class", "float-subclass", "str-subclass", "list-subclass", "ne-only", "lies"],
+)
+def test_an_object_equal_to_everything_scores_zero(sandbox, cheat):
+    answer = (
+        cheat + "def tip(bill, percent):\n    return Anything(1.5) if bill == 10 else Anything()\n"
     )
-    score = score_backend(fenced(cheats), TIP, sandbox)
+    score = score_backend(fenced(answer), TIP, sandbox)
     assert score.reward == 0.0
-    by_name = {test.name: test for test in score.tests}
-    assert by_name["large"].error.startswith("Unconvertible: Anything has no value")
-    assert by_name["small"].actual == -1.0  # the float subclass was reduced to its value
+    actual = next(test for test in score.tests if test.name == "large").actual
+    assert isinstance(actual, Opaque) and actual.type_name == "Anything"
+
+
+def test_a_dict_key_equal_to_everything_does_not_match(sandbox):
+    keys = Task(
+        id="keys",
+        kind="backend",
+        problem_description="Count words.",
+        ground_truth="def count(words):\n    return {w: words.count(w) for w in words}\n",
+        test_cases={"t": "count(['a', 'b', 'a'])"},
+    )
+    cheat = (
+        "class Key(str):\n    def __eq__(self, other):\n        return True\n"
+        "    def __hash__(self):\n        return hash(self[:1])\n"
+        "def count(words):\n    return {Key(w): words.count(w) for w in words}\n"
+    )
+    assert score_backend(fenced(cheat), keys, sandbox).reward == 0.0
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "import collections\nP = collections.namedtuple('P', 'share rest')\n"
+        "def split(total, people):\n    return P(total // people, total % people)\n",
+        "import enum\nclass N(enum.IntEnum):\n    ZERO = 0\n    ONE = 1\n    TWO = 2\n"
+        "    THREE = 3\n"
+        "def split(total, people):\n    return (N(total // people), N(total % people))\n",
+    ],
+    ids=["namedtuple", "int-enum"],
+)
+def test_a_subclass_that_compares_like_its_base_passes_as_in_python(sandbox, answer):
+    split = Task(
+        id="split",
+        kind="backend",
+        problem_description="Split a bill.",
+        ground_truth="def split(total, people):\n    return (total // people, total % people)\n",
+        test_cases={"t": "split(7, 3)", "u": "split(9, 3)"},
+    )
+    assert score_backend(fenced(answer), split, sandbox).reward == 1.0
+
+
+def test_an_answer_that_writes_over_its_results_region_spoils_only_its_own_tests(sandbox):
+    scribble = (
+        "import sys\n"
+        "def tip(bill, percent):\n"
+        "    frame = sys._getframe()\n"
+        "    while 'results' not in frame.f_locals:\n"
+        "        frame = frame.f_back\n"
+        "    region = frame.f_locals['results'].region\n"
+        "    region[:] = b'\\xff' * len(region)\n"
+        "    return 1.5\n"
+    )
+    honest = fenced(TIP.ground_truth)
+    scores = score_backend_many([(fenced(scribble), TIP), (honest, TIP)], sandbox)
+    assert scores[0].reward == 0.0
+    assert scores[1].reward == 1.0
 
 
 def test_patching_builtins_does_not_touch_the_ground_truth_comparison(sandbox):
@@ -166,7 +231,7 @@ def test_a_frontend_task_is_refused(sandbox):
         score_backend("<html></html>", page, sandbox)
 
 
-def test_scores_serialise_to_plain_dicts(sandbox):
+def test_scores_serialise_to_json_ready_dicts(sandbox):
     score = score_backend(fenced(TIP.ground_truth), TIP, sandbox)
     row = score.to_dict()
     assert isinstance(score, BackendScore)
@@ -182,6 +247,18 @@ def test_scores_serialise_to_plain_dicts(sandbox):
     }
 
 
+def test_values_json_cannot_hold_are_reported_by_their_repr(sandbox):
+    counts = Task(
+        id="counts",
+        kind="backend",
+        problem_description="Letter counts.",
+        ground_truth="import collections\ndef counts(w):\n    return collections.Counter(w), 0.5\n",
+        test_cases={"t": "counts('aab')"},
+    )
+    row = score_backend(fenced(counts.ground_truth), counts, sandbox).to_dict()
+    assert row["tests"][0]["expected"] == repr((Counter("aab"), 0.5))
+
+
 def test_the_sandbox_module_does_not_reach_back_into_scoring():
     # The sandbox is the lower layer: importing it must not import the scorer, and it no longer
     # re-exports the scorer's names through a module __getattr__ (the only import circle).
@@ -195,39 +272,93 @@ def test_the_sandbox_module_does_not_reach_back_into_scoring():
     subprocess.run([sys.executable, "-c", script], check=True, capture_output=True)
 
 
-# -- plain_equal -----------------------------------------------------------------------------
+# -- outputs_equal ---------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("expected", "actual"),
     [
         (1, 1.0),
-        (0.1 + 0.2, 0.3),
         (True, 1),
-        ([1, [2, "x"]], [1, [2, "x"]]),
+        (5, Fraction(5)),
+        (5, Decimal(5)),
+        (0.5, Fraction(1, 2)),
+        ([1, (2, "x")], [1, (2, "x")]),
         ({"a": 1, "b": [None]}, {"b": [None], "a": 1.0}),
-        ({"__type__": "set", "items": [1, 2]}, {"__type__": "set", "items": [1, 2]}),
-        ({"__type__": "float", "value": "nan"}, {"__type__": "float", "value": "nan"}),
+        ({1, 2}, frozenset({2, 1})),
+        ({"a": 2}, Counter(a=2)),
+        (float("inf"), math.inf),
     ],
 )
-def test_plain_values_that_are_equal(expected, actual):
-    assert plain_equal(expected, actual)
+def test_outputs_that_python_calls_equal(expected, actual):
+    assert outputs_equal(expected, actual)
 
 
 @pytest.mark.parametrize(
     ("expected", "actual"),
     [
-        (1, 2),
-        (0.3, 0.31),
+        (27.2, 27.200000000000003),
+        (["a"], ("a",)),
+        (0.1 + 0.2, 0.3),
         ("1", 1),
         (None, 0),
-        (None, "None"),
         ([1, 2], [2, 1]),
-        ([1], [1, 1]),
         ({"a": 1}, {"a": 1, "b": 2}),
-        ({"__type__": "set", "items": [1]}, [1]),
-        (1.0, math.inf),
+        (float("nan"), float("nan")),
+        (Decimal("sNaN"), Decimal("sNaN")),  # comparing raises: not equal
+        (Opaque("Yes", "Yes()"), Opaque("Yes", "Yes()")),
     ],
 )
-def test_plain_values_that_differ(expected, actual):
-    assert not plain_equal(expected, actual)
+def test_outputs_that_python_calls_different(expected, actual):
+    assert not outputs_equal(expected, actual)
+
+
+# -- the three differences from ColBench's comparison (issue 8 item 8) ------------------------
+
+ROUNDED = Task(
+    id="rounded",
+    kind="backend",
+    problem_description="A total that the user wants rounded to one decimal.",
+    ground_truth="def total(a, b):\n    return round(a + b, 1)\n",
+    test_cases={"t": "total(27.1, 0.1)"},
+)
+LETTERS = Task(
+    id="letters",
+    kind="backend",
+    problem_description="The letters of a word, as a list.",
+    ground_truth="def letters(word):\n    return list(word)\n",
+    test_cases={"t": "letters('a')"},
+)
+COUNT = Task(
+    id="count",
+    kind="backend",
+    problem_description="How many items there are.",
+    ground_truth="def count(items):\n    return len(items)\n",
+    test_cases={"t": "count([1, 2, 3, 4, 5])"},
+)
+
+
+def test_an_answer_that_drops_a_rounding_rule_fails(sandbox):
+    unrounded = "def total(a, b):\n    return a + b\n"  # 27.200000000000003, not 27.2
+    score = score_backend(fenced(unrounded), ROUNDED, sandbox)
+    assert score.tests[0].actual == 27.200000000000003
+    assert score.reward == 0.0
+
+
+def test_a_tuple_does_not_pass_for_a_list(sandbox):
+    as_tuple = "def letters(word):\n    return tuple(word)\n"
+    score = score_backend(fenced(as_tuple), LETTERS, sandbox)
+    assert score.tests[0].actual == ("a",)
+    assert score.reward == 0.0
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "from fractions import Fraction\ndef count(items):\n    return Fraction(len(items))\n",
+        "from decimal import Decimal\ndef count(items):\n    return Decimal(len(items))\n",
+    ],
+    ids=["fraction", "decimal"],
+)
+def test_a_number_equal_to_the_ground_truths_passes_whatever_its_type(sandbox, answer):
+    assert score_backend(fenced(answer), COUNT, sandbox).reward == 1.0

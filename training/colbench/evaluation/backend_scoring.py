@@ -1,14 +1,17 @@
-"""Score a backend answer: run its calls and the ground truth's in the sandbox, compare as data.
+"""Score a backend answer: run its calls and the ground truth's in the sandbox, compare outputs.
 
 Both the answer and the ground truth are untrusted data, so both run in the :class:`Sandbox`.
-Their results arrive as plain JSON-like values (converted inside the sandbox) and are compared
-here by :func:`plain_equal`, never by an object's own ``__eq__``.
+Their results cross the sandbox boundary in a type-preserving encoding and are rebuilt here from
+trusted types only (:mod:`.value_codec`), then compared with Python's ``==``
+(:func:`~.value_codec.outputs_equal`): exactly, so ``27.200000000000003 != 27.2``,
+``('a',) != ['a']``, ``Fraction(5) == 5 == 5.0 == True`` and ``nan != nan``. A value of a type that
+is not rebuilt (a class the answer defines, a subclass that overrides ``__eq__``) equals nothing,
+so an object whose ``__eq__`` always says yes cannot pass. docs/rewards.md lists where this
+differs from the reference evaluator, and why.
 
 A test passes when
 
-* both calls returned values that are equal as data (Python ``==`` semantics on plain values, so
-  ``1 == 1.0 == True`` as in the paper's comparison; floats within a relative 1e-9, NaN equal to
-  NaN), or
+* both calls returned values and the answer's equals the ground truth's, or
 * the ground truth raised an exception and the answer raised one of the same type (raising
   ``ValueError`` on bad input can be the specified behaviour).
 
@@ -21,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
@@ -30,15 +32,18 @@ from typing import Any
 
 from training.colbench.evaluation.code_extraction import extract_code
 from training.colbench.evaluation.sandbox import CallResult, Sandbox
+from training.colbench.evaluation.value_codec import outputs_equal, to_jsonable
 from training.colbench.tasks import Task
 
-_FLOAT_REL_TOL = 1e-9
 _CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True)
 class TestOutcome:
-    """One hidden unit test: what the ground truth gave, what the answer gave, and the verdict."""
+    """One hidden unit test: what the ground truth gave, what the answer gave, and the verdict.
+
+    ``expected`` and ``actual`` are the rebuilt return values (see :mod:`.value_codec`);
+    :meth:`to_dict` turns values JSON cannot hold into their ``repr``."""
 
     name: str
     call: str
@@ -55,8 +60,8 @@ class TestOutcome:
             "name": self.name,
             "call": self.call,
             "passed": self.passed,
-            "expected": self.expected,
-            "actual": self.actual,
+            "expected": to_jsonable(self.expected),
+            "actual": to_jsonable(self.actual),
             "error": self.error,
             "ground_truth_error": self.ground_truth_error,
         }
@@ -97,11 +102,18 @@ def score_backend_many(items: Iterable[tuple[str, Task]], sandbox: Sandbox) -> l
     for _, task in items:
         _check_task(task)
     keys = {id(task): _cache_key(task) for _, task in items}
-    expected = _ground_truth_outputs([task for _, task in items], keys, sandbox)
+    expected, missing = _cached_ground_truths([task for _, task in items], keys)
     codes = [extract_code(answer) for answer, _ in items]
     runnable = [i for i, code in enumerate(codes) if code]
-    outputs = sandbox.run_many([(codes[i], items[i][1].test_cases) for i in runnable])
-    by_index = dict(zip(runnable, outputs, strict=True))
+    # The missing ground truths and the answers run in one go: no worker waits for the last
+    # ground truth before the first answer starts.
+    jobs = [(task.ground_truth, task.test_cases) for task in missing.values()]
+    jobs += [(codes[i], items[i][1].test_cases) for i in runnable]
+    outputs = sandbox.run_many(jobs)
+    for key, truth in zip(missing, outputs, strict=False):
+        _store(key, truth)
+        expected[key] = truth
+    by_index = dict(zip(runnable, outputs[len(missing) :], strict=True))
     scores = []
     for index, ((_, task), code) in enumerate(zip(items, codes, strict=True)):
         actual = by_index.get(index)
@@ -127,7 +139,7 @@ def _score(
         want, got = expected[name], actual[name]
         ground_truth_error = want.error if want.hit_limit else None
         if want.ok:
-            passed = got.ok and plain_equal(want.value, got.value)
+            passed = got.ok and outputs_equal(want.value, got.value)
         else:
             passed = not want.hit_limit and not got.ok and got.error_type == want.error_type
         outcomes.append(
@@ -148,29 +160,6 @@ def _score(
         tests=tuple(outcomes),
         code=code,
     )
-
-
-def plain_equal(expected: Any, actual: Any) -> bool:
-    """Equality of two plain values (as produced by ``to_plain``), decided here as data."""
-    if isinstance(expected, (bool, int, float)) and isinstance(actual, (bool, int, float)):
-        if isinstance(expected, float) or isinstance(actual, float):
-            return math.isclose(expected, actual, rel_tol=_FLOAT_REL_TOL, abs_tol=0.0)
-        return expected == actual
-    if isinstance(expected, str) or expected is None:
-        return type(actual) is type(expected) and expected == actual
-    if isinstance(expected, list):
-        return (
-            isinstance(actual, list)
-            and len(expected) == len(actual)
-            and all(plain_equal(e, a) for e, a in zip(expected, actual, strict=True))
-        )
-    if isinstance(expected, dict):
-        return (
-            isinstance(actual, dict)
-            and expected.keys() == actual.keys()
-            and all(plain_equal(expected[key], actual[key]) for key in expected)
-        )
-    return False
 
 
 # -- ground-truth cache ----------------------------------------------------------------------
@@ -201,26 +190,23 @@ def _store(key: str, outputs: dict[str, CallResult]) -> None:
             _cache.popitem(last=False)
 
 
-def _ground_truth_outputs(
-    tasks: list[Task], keys: dict[int, str], sandbox: Sandbox
-) -> dict[str, dict[str, CallResult]]:
-    """Outputs of each task's ground truth by cache key (``keys``: id(task) -> key); runs only
-    the ground truths not cached yet, all at once."""
+def _cached_ground_truths(
+    tasks: list[Task], keys: dict[int, str]
+) -> tuple[dict[str, dict[str, CallResult]], dict[str, Task]]:
+    """The cached outputs of each task's ground truth by cache key (``keys``: id(task) -> key),
+    and the tasks whose ground truth has to run, by key (each once)."""
     found: dict[str, dict[str, CallResult]] = {}
     missing: dict[str, Task] = {}
     for task in tasks:
         key = keys[id(task)]
-        outputs = found.get(key) or _cached(key)
+        if key in found or key in missing:
+            continue
+        outputs = _cached(key)
         if outputs is None:
             missing[key] = task
         else:
             found[key] = outputs
-    todo = list(missing.items())
-    fresh = sandbox.run_many([(task.ground_truth, task.test_cases) for _, task in todo])
-    for (key, _), outputs in zip(todo, fresh, strict=True):
-        _store(key, outputs)
-        found[key] = outputs
-    return found
+    return found, missing
 
 
 def clear_ground_truth_cache() -> None:

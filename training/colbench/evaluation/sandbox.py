@@ -9,9 +9,11 @@ project, its data, home directories, service sockets) hidden. Each answer then r
 forked child of a worker, with rlimits, under an unprivileged uid, in an empty working directory;
 nothing an answer does survives it.
 
-Results come back as plain JSON-like data converted inside the child, and callers compare them as
-data here, so nothing the answer defines (an ``__eq__`` that always says yes, patched builtins)
-takes part in the comparison.
+Each result is encoded inside the child (type-preserving tagged JSON) and rebuilt here from
+trusted types only (:mod:`.value_codec`); a value of any other type arrives as an opaque marker
+that equals nothing, so nothing the answer defines (an ``__eq__`` that always says yes, patched
+builtins) is ever called outside the sandbox. The code runs as compiled here
+(:mod:`.sandbox_jobs`).
 
 Without namespaces (not root, or ``unshare`` unavailable) the sandbox still runs each answer in a
 separate, rlimited process and blocks sockets, ``ctypes``, new processes and writes outside the
@@ -21,6 +23,7 @@ working directory inside the interpreter, but file reads and a determined escape
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import itertools
@@ -32,7 +35,6 @@ import select
 import shutil
 import signal
 import stat
-import struct
 import subprocess
 import sys
 import tempfile
@@ -45,7 +47,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from training.colbench.evaluation.sandbox_worker import LIMIT_TYPES, current_namespaces
+from training.colbench.evaluation.sandbox_jobs import PreparedJob, prepare_job
+from training.colbench.evaluation.sandbox_worker import (
+    LIMIT_TYPES,
+    current_namespaces,
+    pack_frame,
+    unpack_frame,
+)
+from training.colbench.evaluation.value_codec import MalformedResult, decode
 
 __all__ = ["CallResult", "Sandbox", "SandboxError", "SandboxLimits"]
 
@@ -63,7 +72,7 @@ class SandboxLimits:
     own, so one looping test costs only that test; ``total_wall_seconds`` bounds the whole answer.
     ``memory_bytes`` caps the address space of the answer's process, ``file_size_bytes`` any file
     it writes, ``max_processes`` the processes and threads of its uid, and ``max_output_bytes`` the
-    JSON form of one call's result.
+    encoded form of one call's result.
     """
 
     cpu_seconds: float = 2.0
@@ -84,7 +93,9 @@ class SandboxLimits:
 
 @dataclass
 class CallResult:
-    """The outcome of one call. ``value`` is plain JSON-like data (see ``to_plain``).
+    """The outcome of one call. ``value`` is what the call returned, rebuilt from the sandbox's
+    encoding (:func:`.value_codec.decode`): the same type for trusted types, an
+    :class:`~.value_codec.Opaque` marker for any other.
 
     ``error_type`` is the exception's class name for errors raised by the code, or one of the
     sandbox's own kinds (``Timeout``, ``CPUTimeLimit``, ``Crash``, ``Exit``, ``OutputTooLarge``,
@@ -132,7 +143,9 @@ def namespaces_available() -> bool:
 # util-linux unshare makes every mount in the new mount namespace private before it runs the
 # worker (its default --propagation private); the worker checks that, and makes sure again.
 _UNSHARE_FLAGS = ("--net", "--pid", "--ipc", "--fork", "--kill-child", "--mount", "--mount-proc")
-_WORKER_ENV = {"PYTHONHASHSEED": "0", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+# LD_BIND_NOW: resolve every dynamic symbol once at worker start, so that no child writes (and
+# so copies) a page of the symbol tables when it first calls a function the worker never did.
+_WORKER_ENV = {"PYTHONHASHSEED": "0", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "LD_BIND_NOW": "1"}
 
 
 def _unshare() -> str | None:
@@ -223,7 +236,7 @@ class _WorkerProcess:
         )
         self.pid = self.process.pid
         try:
-            hello = self._read(time.monotonic() + _STARTUP_SECONDS)
+            hello, _ = self._read(time.monotonic() + _STARTUP_SECONDS)
         except _WorkerLost as exc:
             self.kill()
             raise SandboxError(f"sandbox worker failed to start: {exc}: {self._stderr()}") from exc
@@ -232,25 +245,22 @@ class _WorkerProcess:
             raise SandboxError(f"sandbox worker sent an unexpected greeting: {hello!r}")
         self.isolation: dict[str, Any] = hello.get("isolation", {})
 
-    def request(self, message: dict, timeout: float) -> dict:
-        body = json.dumps(message).encode("ascii")  # \u escapes carry even lone surrogates
+    def request(self, header: dict, payload: bytes, timeout: float) -> tuple[Any, memoryview]:
         try:
-            os.write(self.process.stdin.fileno(), struct.pack(">I", len(body)))
-            _write_all(self.process.stdin.fileno(), body)
+            _write_all(self.process.stdin.fileno(), pack_frame(header, payload))
         except OSError as exc:
             raise _WorkerLost(f"cannot send to worker: {exc}") from exc
-        reply = self._read(time.monotonic() + timeout)
-        if not isinstance(reply, dict) or not isinstance(reply.get("batch"), list):
+        reply, data = self._read(time.monotonic() + timeout)
+        if not isinstance(reply, dict) or not isinstance(reply.get("jobs"), list):
             raise _WorkerLost(f"malformed reply from worker: {reply!r:.200}")
-        return reply
+        return reply, data
 
-    def _read(self, deadline: float) -> Any:
+    def _read(self, deadline: float) -> tuple[Any, memoryview]:
         fd = self.process.stdout.fileno()
-        header = self._read_exact(fd, 4, deadline)
-        body = self._read_exact(fd, struct.unpack(">I", header)[0], deadline)
+        size = int.from_bytes(self._read_exact(fd, 4, deadline), "big")
         try:
-            return json.loads(body)
-        except ValueError as exc:
+            return unpack_frame(self._read_exact(fd, size, deadline))
+        except (ValueError, IndexError) as exc:
             raise _WorkerLost(f"undecodable reply from worker: {exc}") from exc
 
     @staticmethod
@@ -263,7 +273,7 @@ class _WorkerProcess:
             readable, _, _ = select.select([fd], [], [], remaining)
             if not readable:
                 continue
-            chunk = os.read(fd, min(size, 1 << 20))
+            chunk = os.read(fd, min(size, 1 << 22))
             if not chunk:
                 raise _WorkerLost("worker exited")
             chunks.append(chunk)
@@ -304,7 +314,7 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _kill_workers(workers: set[_WorkerProcess], workroot: str | None, grace: float = 1.0) -> None:
+def _kill_workers(workers: set[_WorkerProcess], grace: float = 1.0) -> None:
     stopping = list(workers)
     workers.clear()
     for worker in stopping:
@@ -312,16 +322,95 @@ def _kill_workers(workers: set[_WorkerProcess], workroot: str | None, grace: flo
     deadline = time.monotonic() + grace
     for worker in stopping:
         worker.kill(deadline)
-    if workroot:
-        shutil.rmtree(workroot, ignore_errors=True)
+
+
+_MAX_WARM = 8  # idle workers kept per kind between Sandbox uses
+
+
+class _WarmWorkers:
+    """Idle workers kept between :class:`Sandbox` uses in this process, by kind (namespaces,
+    interpreter guards), and the working root of each kind without namespaces. A sandbox takes
+    its workers from here and hands its idle ones back when it closes, so successive sandboxes
+    (one per ``duet evaluate`` call, per validation run) start in microseconds instead of a
+    worker start each. Everything here is stopped at exit (:func:`shutdown_warm_workers`).
+
+    Workers are safe to reuse: each answer runs in a fresh child, and a worker kills and wipes
+    everything of an answer before it takes the next (see :mod:`.sandbox_worker`). A forked
+    copy of this process forgets them (their pipes belong to the parent).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._idle: dict[tuple[bool, bool], list[_WorkerProcess]] = {}
+        self._roots: dict[tuple[bool, bool], str] = {}
+
+    def workroot(self, kind: tuple[bool, bool]) -> str | None:
+        """The directory under which workers of this kind make answers' working directories
+        (None with namespaces: there each worker has its own private /tmp)."""
+        if kind[0]:
+            return None
+        with self._lock:
+            if kind not in self._roots:
+                root = tempfile.mkdtemp(prefix="duet-sandbox-")
+                os.chmod(root, 0o711)
+                self._roots[kind] = root
+            return self._roots[kind]
+
+    def take(self, kind: tuple[bool, bool], count: int) -> list[_WorkerProcess]:
+        taken: list[_WorkerProcess] = []
+        with self._lock:
+            idle = self._idle.get(kind, [])
+            while idle and len(taken) < count:
+                worker = idle.pop()
+                if worker.process.poll() is None:
+                    taken.append(worker)
+                else:
+                    worker.kill()
+        return taken
+
+    def give(self, kind: tuple[bool, bool], workers: list[_WorkerProcess]) -> None:
+        with self._lock:
+            idle = self._idle.setdefault(kind, [])
+            keep = [w for w in workers if w.process.poll() is None][: _MAX_WARM - len(idle)]
+            idle.extend(keep)
+        _kill_workers({w for w in workers if w not in keep})
+
+    def shutdown(self) -> None:
+        with self._lock:
+            stopping = {worker for idle in self._idle.values() for worker in idle}
+            roots = list(self._roots.values())
+            self._idle.clear()
+            self._roots.clear()
+        _kill_workers(stopping)
+        for root in roots:
+            shutil.rmtree(root, ignore_errors=True)
+
+    def forget(self) -> None:
+        self._idle = {}
+        self._roots = {}
+        self._lock = threading.Lock()
+
+
+_warm = _WarmWorkers()
+atexit.register(_warm.shutdown)
+os.register_at_fork(after_in_child=_warm.forget)
+
+
+def shutdown_warm_workers() -> None:
+    """Stop the idle workers that closed sandboxes left for reuse (also done at exit)."""
+    _warm.shutdown()
 
 
 class Sandbox:
     """A pool of isolated, warm Python workers; thread-safe. Use as a context manager.
 
-    ``namespaces`` forces the namespace layer on or off; ``None`` uses it where available.
+    ``namespaces`` forces the namespace layer on or off; ``None`` uses it where available
+    (found out by starting the workers in namespaces, probing only if that fails).
     ``interpreter_guards=False`` drops the in-interpreter audit hook, leaving only the OS layers
     (namespaces, uid, rlimits): for testing that those layers hold on their own.
+
+    Workers come from, and on :meth:`close` go back to, a pool of idle workers this process
+    keeps for reuse (see :class:`_WarmWorkers`).
     """
 
     def __init__(
@@ -335,15 +424,12 @@ class Sandbox:
         if not isinstance(workers, int) or workers < 1:
             raise ValueError(f"workers must be a positive integer, got {workers!r}")
         self.limits = limits or SandboxLimits()
+        fallback = False
         if namespaces is None:
-            namespaces = namespaces_available()
+            namespaces = fallback = os.geteuid() == 0 and _unshare() is not None
         elif namespaces and not namespaces_available():
             raise SandboxError("namespaces requested but unavailable (needs root and unshare)")
-        self._namespaces = namespaces
         self._guards = interpreter_guards
-        self._workroot = None if namespaces else tempfile.mkdtemp(prefix="duet-sandbox-")
-        if self._workroot:
-            os.chmod(self._workroot, 0o711)
         self._size = workers
         self._idle: queue.SimpleQueue[_WorkerProcess] = queue.SimpleQueue()
         self._workers: set[_WorkerProcess] = set()
@@ -351,16 +437,35 @@ class Sandbox:
         self._closed = False
         self._starting = 0
         self._executor: ThreadPoolExecutor | None = None
-        self._finalizer = weakref.finalize(self, _kill_workers, self._workers, self._workroot)
+        self._finalizer = weakref.finalize(self, _kill_workers, self._workers)
         try:
-            with ThreadPoolExecutor(workers) as pool:
-                started = list(pool.map(lambda _: self._start_worker(), range(workers)))
+            try:
+                started = self._fill(namespaces)
+            except SandboxError:
+                if not fallback or namespaces_available():
+                    raise
+                _kill_workers(self._workers)
+                started = self._fill(False)  # no namespaces here after all
         except BaseException:
             self.close()
             raise
         for worker in started:
             self._idle.put(worker)
         self.isolation: dict[str, Any] = dict(started[0].isolation)
+
+    def _fill(self, namespaces: bool) -> list[_WorkerProcess]:
+        """This sandbox's workers: idle ones of its kind, then as many new ones as needed."""
+        self._namespaces = namespaces
+        self._kind = (namespaces, self._guards)
+        self._workroot = _warm.workroot(self._kind)
+        taken = _warm.take(self._kind, self._size)
+        with self._lock:
+            self._workers.update(taken)
+        missing = self._size - len(taken)
+        if not missing:
+            return taken
+        with ThreadPoolExecutor(missing) as pool:
+            return taken + list(pool.map(lambda _: self._start_worker(), range(missing)))
 
     # -- pool management ---------------------------------------------------------------------
 
@@ -409,36 +514,52 @@ class Sandbox:
         executor = self._pool()
         return [result for batch in executor.map(self._run_batch, batches) for result in batch]
 
-    def _run_batch(
-        self, jobs: list[tuple[str, dict[str, str]]], retries: int = 1
-    ) -> list[dict[str, CallResult]]:
-        """Run jobs on one worker. If the worker is lost, each job is retried alone on another
-        worker (``retries`` times), so a worker killed from outside costs no results."""
-        todo = [(i, code, calls) for i, (code, calls) in enumerate(jobs) if calls]
-        results: list[dict[str, CallResult]] = [{} for _ in jobs]
+    def _run_batch(self, jobs: list[tuple[str, dict[str, str]]]) -> list[dict[str, CallResult]]:
+        """Run jobs on one worker (each in its own fresh process)."""
+        prepared = [prepare_job(code, list(calls.values())) for code, calls in jobs]
+        outcomes = self._send(prepared, retries=1)
+        results = []
+        for (_, calls), job, outcome in zip(jobs, prepared, outcomes, strict=True):
+            names = list(calls)
+            decided = {
+                names[i]: CallResult(False, None, message, error_type)
+                for i, (error_type, message) in job.decided.items()
+            }
+            ran = dict(zip((names[i] for i in job.sent), outcome, strict=True))
+            results.append({name: decided.get(name) or ran[name] for name in names})
+        return results
+
+    def _send(self, jobs: list[PreparedJob], retries: int) -> list[list[CallResult]]:
+        """Results of the prepared jobs' calls, in order. If the worker is lost, each job is
+        retried alone on another worker (``retries`` times), so a worker killed from outside
+        costs no results."""
+        todo = [i for i, job in enumerate(jobs) if job.blob is not None]
+        results: list[list[CallResult]] = [[] for _ in jobs]
         if not todo:
             return results
-        request = {
-            "batch": [{"code": code, "calls": list(calls.items())} for _, code, calls in todo],
+        header = {
             "limits": asdict(self.limits),
+            "jobs": [[len(jobs[i].blob or b""), len(jobs[i].sent)] for i in todo],
         }
+        payload = b"".join(jobs[i].blob or b"" for i in todo)
         per_job = self.limits.total_wall_seconds + self.limits.wall_seconds
         worker = self._checkout()
         try:
-            replies = worker.request(request, per_job * len(todo) + 10.0)["batch"]
+            reply, data = worker.request(header, payload, per_job * len(todo) + 10.0)
+            replies = _job_results(reply, data, [len(jobs[i].sent) for i in todo])
         except _WorkerLost as exc:
             self._retire(worker)
             self._replenish()
             if len(todo) > 1 or retries > 0:
-                for i, code, calls in todo:
-                    results[i] = self._run_batch([(code, calls)], retries - (len(todo) == 1))[0]
+                for i in todo:
+                    results[i] = self._send([jobs[i]], retries - (len(todo) == 1))[0]
                 return results
-            replies = [{"results": [_lost(exc)] * len(todo[0][2])}]
+            lost = _lost(exc)
+            replies = [[lost] * len(jobs[todo[0]].sent)]
         else:
             self._idle.put(worker)
-        for (i, _, calls), reply in zip(todo, replies, strict=True):
-            items = reply["results"]
-            results[i] = {name: _call_result(item) for name, item in zip(calls, items, strict=True)}
+        for i, outcome in zip(todo, replies, strict=True):
+            results[i] = outcome
         return results
 
     def _pool(self) -> ThreadPoolExecutor:
@@ -446,7 +567,10 @@ class Sandbox:
             if self._closed:
                 raise SandboxError("sandbox is closed")
             if self._executor is None:
-                self._executor = ThreadPoolExecutor(self._size, thread_name_prefix="sandbox")
+                # Twice as many threads as workers: one batch is compiled while each worker
+                # runs another, so no worker waits for the evaluator.
+                threads = 2 * self._size
+                self._executor = ThreadPoolExecutor(threads, thread_name_prefix="sandbox")
             return self._executor
 
     def _checkout(self) -> _WorkerProcess:
@@ -478,12 +602,25 @@ class Sandbox:
             self._idle.put(worker)
 
     def close(self) -> None:
-        """Stop every worker and everything running under them. Idempotent."""
+        """Refuse further work; hand idle workers back for reuse and stop the rest (any still
+        running an answer for another thread) with everything under them. Idempotent."""
         with self._lock:
             self._closed = True
             executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
+        idle = []
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            with self._lock:
+                if worker in self._workers:
+                    self._workers.discard(worker)
+                    idle.append(worker)
+        if idle:
+            _warm.give(self._kind, idle)
         self._finalizer()
 
     def __enter__(self) -> Sandbox:
@@ -503,14 +640,53 @@ def _checked_job(code: Any, calls: Any) -> tuple[str, dict[str, str]]:
     return code, dict(calls)
 
 
-def _lost(exc: Exception) -> dict[str, Any]:
-    return {"ok": False, "type": SANDBOX_ERROR, "error": f"{SANDBOX_ERROR}: worker lost ({exc})"}
+def _lost(exc: Exception) -> CallResult:
+    return CallResult(False, None, f"{SANDBOX_ERROR}: worker lost ({exc})", SANDBOX_ERROR)
 
 
-def _call_result(item: Any) -> CallResult:
-    if not isinstance(item, dict):
-        return CallResult(False, None, f"{SANDBOX_ERROR}: malformed result", SANDBOX_ERROR)
-    if item.get("ok") is True:
-        return CallResult(True, item.get("value"))
+def _job_results(reply: dict, data: memoryview, sizes: list[int]) -> list[list[CallResult]]:
+    """Each job's results from a worker's reply: its header names, per call, a failure the
+    worker assigned or the length of the child's encoded result, which ``data`` holds in order.
+    """
+    jobs = reply["jobs"]
+    if len(jobs) != len(sizes) or any(
+        not isinstance(items, list) or len(items) != size
+        for items, size in zip(jobs, sizes, strict=True)
+    ):
+        raise _WorkerLost("the worker's reply does not match the request")
+    position = 0
+    results = []
+    for items in jobs:
+        outcome = []
+        for item in items:
+            if isinstance(item, dict):
+                outcome.append(_worker_failure(item))
+                continue
+            if not isinstance(item, int) or item < 0 or position + item > len(data):
+                raise _WorkerLost("the worker's reply is truncated")
+            outcome.append(_child_result(bytes(data[position : position + item])))
+            position += item
+        results.append(outcome)
+    return results
+
+
+def _worker_failure(item: dict) -> CallResult:
     error_type = str(item.get("type") or "Error")
     return CallResult(False, None, str(item.get("error") or error_type), error_type)
+
+
+def _child_result(entry: bytes) -> CallResult:
+    """One result as the child encoded it: ``v`` + an encoded value, or ``e`` + ``[type,
+    message]``. The child is untrusted: anything else is a crash of that call."""
+    try:
+        if entry[:1] == b"v":
+            return CallResult(True, decode(entry[1:]))
+        if entry[:1] == b"e":
+            error_type, message = json.loads(entry[1:])
+            if isinstance(error_type, str) and isinstance(message, str):
+                return CallResult(False, None, message, error_type)
+    except MalformedResult as exc:
+        return CallResult(False, None, f"Crash: the answer's result is malformed ({exc})", "Crash")
+    except (ValueError, TypeError):
+        pass
+    return CallResult(False, None, "Crash: the answer's result is malformed", "Crash")
