@@ -6,8 +6,9 @@ checks what makes a task worth training on:
 Backend tasks (ground truths are data, so they run only inside the code sandbox):
 
 - the tests are call expressions of the one function the ground truth defines, without duplicates;
-- the ground truth passes its own tests: every call returns, the value is JSON-representable (it
-  survives a JSON round trip unchanged) and the same in two separate runs;
+- the ground truth passes its own tests: every call returns, the value holds no NaN (which equals
+  nothing, so no answer could pass), is JSON-representable (it survives a JSON round trip
+  unchanged) and the same in two separate runs;
 - the tests are diverse: not every call returns the same value;
 - an agent that answers without asking fails: for each task, mutants that perturb one hidden
   detail (:mod:`training.colbench.mutation`) must change some test's output for at least two
@@ -34,6 +35,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Protocol
 
+from training.colbench.evaluation.value_codec import contains_nan
 from training.colbench.mutation import hidden_details, mutate_at
 from training.colbench.tasks import Task, read_task_file
 
@@ -308,6 +310,15 @@ def check_backend_task(
         more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
         report.problems.append(
             f"ground_truth: fails its own test {name} ({calls[name]}): {first[name].error}{more}"
+        )
+        return report
+    with_nan = [name for name, value in first.items() if contains_nan(value)]
+    if with_nan:
+        name = with_nan[0]
+        more = f" (and {len(with_nan) - 1} more)" if len(with_nan) > 1 else ""
+        report.problems.append(
+            f"test_cases.{name}: the ground truth's output {first[name]!r} contains NaN, which "
+            f"equals nothing (not even itself), so no answer can pass this test{more}"
         )
         return report
     for name, value in first.items():
