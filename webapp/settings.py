@@ -12,6 +12,10 @@ Unset variables give the embedded laptop/test set-up; docs/deploy.md describes p
     DUET_CSRF_TRUSTED_ORIGINS  e.g. https://duet.example.org
     DUET_AGENT                 default local:<data dir>/models/tiny-agent; vllm:http://vllm:8000
     DUET_BEHIND_TLS_PROXY      1 behind an HTTPS-terminating proxy (secure cookies)
+    DUET_RENDERS_STORAGE       storage backend class for agent screenshots (default: files under
+                               <data dir>/renders; e.g. storages.backends.s3.S3Storage)
+    DUET_GENERATION_RUNNER     where agent turns run: celery (default with REDIS_URL) or thread
+                               (default without: a thread of the web process; see collab)
 """
 
 from __future__ import annotations
@@ -128,6 +132,32 @@ DUET_DATA_DIR = DUET.data_dir
 DUET_AGENT = DUET.agent_spec
 DUET_HEALTH_CACHE_SECONDS = DUET.health_cache_seconds
 DUET_WORKER_PING_TIMEOUT = DUET.worker_ping_timeout
+
+# Live sessions (webapp/collab). Agent screenshots go through Django's storage API; served only by
+# the session's access-checked view, never as public static files.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "duet_renders": {
+        "BACKEND": os.environ.get("DUET_RENDERS_STORAGE")
+        or "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {}
+        if os.environ.get("DUET_RENDERS_STORAGE")
+        else {"location": str(DUET.data_dir / "renders")},
+    },
+}
+DUET_COLLAB = {
+    "MAX_TEXT_CHARS": 4000,  # a person's message (play_task also caps at the protocol's limit)
+    "MAX_FRAME_BYTES": 64 * 1024,  # larger WebSocket frames are refused unread
+    "RATE_LIMIT_SAYS": 20,  # messages per person per window, across all their sessions
+    "RATE_LIMIT_WINDOW_S": 60,
+    "LEASE_S": 30.0,  # a generation whose runner stopped renewing for this long is redone
+    "HEARTBEAT_S": 1.0,
+    "MAX_TOKENS": 512,
+    "RUNNER": os.environ.get("DUET_GENERATION_RUNNER")
+    or ("celery" if DUET.redis is not None else "thread"),
+    "THREADS": 4,
+}
 
 LOGGING = {
     "version": 1,

@@ -16,3 +16,30 @@ def ping(self) -> dict:
         "hostname": self.request.hostname or socket.gethostname(),
         "pid": os.getpid(),
     }
+
+
+# -- live sessions (webapp.collab): thin wrappers that take ids; the work is the session service's.
+# acks_late + reject_on_worker_lost: a worker killed mid-turn gives the message back to the
+# broker; the generation's lease (see webapp.collab.sessions.generation) keeps a redelivery or a
+# sweep from storing the turn twice.
+
+
+@app.task(name="workers.tasks.collab_agent_turn", acks_late=True, reject_on_worker_lost=True)
+def collab_agent_turn(generation_id: int) -> None:
+    from webapp.collab.sessions.dispatch import run_job
+
+    run_job("generation", generation_id)
+
+
+@app.task(name="workers.tasks.collab_finish_session", acks_late=True, reject_on_worker_lost=True)
+def collab_finish_session(session_id: int) -> None:
+    from webapp.collab.sessions.dispatch import run_job
+
+    run_job("finish", session_id)
+
+
+@app.task(name="workers.tasks.collab_simulator_batch", acks_late=True, reject_on_worker_lost=True)
+def collab_simulator_batch(batch_id: int) -> None:
+    from webapp.collab.sessions.dispatch import run_job
+
+    run_job("simulator_batch", batch_id)

@@ -1,3 +1,9 @@
-"""WebSocket routes for live collaboration sessions (consumers arrive with the collab issue)."""
+"""WebSocket routes for live collaboration sessions."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from webapp.collab.consumers import SessionConsumer
+
+websocket_urlpatterns = [
+    path("ws/sessions/<int:session_id>/", SessionConsumer.as_asgi()),
+]

@@ -77,6 +77,12 @@ class Trajectory(models.Model):
     reward = models.FloatField(null=True, blank=True)
     success = models.BooleanField(null=True, blank=True)
     meta = models.JSONField(default=dict, blank=True)
+    human_rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="1-5, given by the person at the end of a live session."
+    )
+    human_did_what_needed = models.BooleanField(
+        null=True, blank=True, help_text='The person\'s "it did what I needed" (own requests).'
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -98,7 +104,13 @@ class Trajectory(models.Model):
 
 
 class Turn(models.Model):
-    """One message. Agent turns keep the exact prompt (``input``) and raw text (``output``)."""
+    """One message. Agent turns keep the exact prompt (``input``) and raw text (``output``).
+
+    ``index`` is the turn's sequence number in its trajectory (0: the opening message). In live
+    sessions a person's turn carries the ``client_id`` its browser chose, unique per trajectory,
+    so a resent message writes nothing; an agent turn carries the ``ModelVersion`` that produced
+    it and its generation latency.
+    """
 
     class Role(models.TextChoices):
         USER = "user", "Person"
@@ -111,12 +123,22 @@ class Turn(models.Model):
     input = models.TextField(null=True, blank=True, help_text="Exact formatted prompt (agent).")
     output = models.TextField(null=True, blank=True, help_text="Raw model text (agent).")
     model = models.CharField(max_length=200, null=True, blank=True)
+    client_id = models.CharField(max_length=64, null=True, blank=True)
+    model_version = models.ForeignKey(
+        "ops.ModelVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="turns"
+    )
+    latency_ms = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["trajectory", "index"]
         constraints = [
             models.UniqueConstraint(fields=["trajectory", "index"], name="turn_unique_index"),
+            models.UniqueConstraint(
+                fields=["trajectory", "client_id"],
+                condition=models.Q(client_id__isnull=False),
+                name="turn_unique_client_id",
+            ),
         ]
 
     def __str__(self) -> str:

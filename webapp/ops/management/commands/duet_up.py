@@ -3,7 +3,8 @@
 1. check the configuration and that the database (and Redis, if configured) answer;
 2. apply migrations;
 3. load the bundled task sets (data/colbench/*/{train,test}.jsonl) when present;
-4. build the default models with ``duet models bootstrap`` when they are missing;
+4. build the default models with ``duet models bootstrap`` when they are missing, and make the
+   default agent the active ``ModelVersion`` when none is active;
 5. start Daphne (web) and a Celery worker as child processes in their own process groups;
 6. wait until ``/healthz`` answers, print the URL and how to create the first admin;
 7. on Ctrl-C or SIGTERM stop both and leave nothing running.
@@ -113,6 +114,7 @@ class Command(BaseCommand):
         self.load_bundled_tasks()
         if not options["skip_bootstrap"]:
             self.bootstrap_models()
+        self.ensure_model_version()
 
         stop = threading.Event()
         received: list[int] = []
@@ -179,6 +181,13 @@ class Command(BaseCommand):
         if result.returncode != 0:
             raise CommandError(f"`duet models bootstrap` failed with exit code {result.returncode}")
         self.say(f"default models built in {time.monotonic() - started:.0f} s")
+
+    def ensure_model_version(self) -> None:
+        """The first active ``ModelVersion`` (the default agent) on first start."""
+        from webapp.collab.sessions.versions import ensure_default_version
+
+        version = ensure_default_version()
+        self.say(f"active model version: {version.name} ({version.base_model})")
 
     def start_children(self, supervisor: Supervisor, host: str, port: int, options) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
