@@ -7,13 +7,21 @@ tasks when those files are absent): a mix of correct answers (the ground truth i
 fence), wrong ones (a constant changed), ones that raise, and prose without code. Both evaluators
 score every answer; the script checks that their rewards agree, then prints wall and CPU times.
 
-* naive: ``exec`` the ground truth and the answer in this process for every answer and compare
-  with ``==`` (no isolation, no limits, no caching);
-* sandbox: :func:`score_backend_many` on a warm :class:`Sandbox` (ground-truth outputs cached
+* naive: the in-process reference evaluator, kept here only: ``exec`` the ground truth and the
+  answer in this process for every answer and compare with ``==`` (no isolation, no limits, no
+  caching);
+* sandbox: :func:`score_backend_many` on a started :class:`Sandbox` (ground-truth outputs cached
   per task, first run included), one fresh isolated process per answer.
 
-CPU time of the sandbox includes its workers and answer processes (collected when it closes).
-Runs alternate naive/sandbox ``--repeats`` times; medians are reported.
+Each sandbox run starts its own pool (the warm workers of the previous run are stopped first),
+so its CPU time includes its workers and answer processes (collected when they are reaped).
+Runs alternate naive/sandbox ``--repeats`` times; medians are reported. Then the start-up of a
+one-row run: a fresh Python process that imports the scorer, starts a sandbox and scores one
+answer (cold), and a second sandbox in the same process (warm: it reuses the first's workers).
+
+``--profile`` instead runs the sandbox worker's own loop (``Worker.evaluate``) on the same jobs
+in a separate interpreter started like a worker (``-s -S -P -B``, no namespaces) and prints the
+CPU time and page faults per job of the worker and of the answer processes.
 """
 
 from __future__ import annotations
@@ -21,11 +29,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import random
 import re
 import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -38,7 +49,13 @@ from training.colbench.evaluation.backend_scoring import (  # noqa: E402
     score_backend_many,
 )
 from training.colbench.evaluation.code_extraction import extract_code  # noqa: E402
-from training.colbench.evaluation.sandbox import Sandbox  # noqa: E402
+from training.colbench.evaluation.sandbox import (  # noqa: E402
+    WORKER_SCRIPT,
+    Sandbox,
+    SandboxLimits,
+    shutdown_warm_workers,
+)
+from training.colbench.evaluation.sandbox_jobs import prepare_job  # noqa: E402
 from training.colbench.tasks import Task, load_tasks  # noqa: E402
 
 INLINE_TASKS = [
@@ -155,6 +172,7 @@ def run_naive(answers) -> tuple[float, float, list[float]]:
 
 def run_sandbox(answers, workers: int) -> dict[str, Any]:
     clear_ground_truth_cache()
+    shutdown_warm_workers()  # a cold pool, so that its CPU time is collected below
     cpu_self0 = cpu_seconds(resource.RUSAGE_SELF)
     cpu_children0 = cpu_seconds(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
@@ -163,6 +181,7 @@ def run_sandbox(answers, workers: int) -> dict[str, Any]:
     scores = score_backend_many([(answer, task) for answer, task, _ in answers], sandbox)
     scored = time.perf_counter()
     sandbox.close()
+    shutdown_warm_workers()
     cpu = (
         cpu_seconds(resource.RUSAGE_SELF)
         - cpu_self0
@@ -180,9 +199,112 @@ def run_sandbox(answers, workers: int) -> dict[str, Any]:
 
 def idle_sandbox_cpu(workers: int) -> float:
     """CPU time of starting and closing a sandbox that scores nothing (subtracted below)."""
+    shutdown_warm_workers()
     before = cpu_seconds(resource.RUSAGE_SELF) + cpu_seconds(resource.RUSAGE_CHILDREN)
     Sandbox(workers=workers).close()
+    shutdown_warm_workers()
     return cpu_seconds(resource.RUSAGE_SELF) + cpu_seconds(resource.RUSAGE_CHILDREN) - before
+
+
+ONE_ROW = """
+import json, sys, time
+started = time.perf_counter()
+sys.path.insert(0, {repo!r})
+from training.colbench.evaluation.backend_scoring import score_backend
+from training.colbench.evaluation.sandbox import Sandbox
+from training.colbench.tasks import Task
+row = json.loads({row!r})
+task = Task(row["id"], "backend", row["problem_description"], row["ground_truth"], row["tests"])
+imported = time.perf_counter()
+times = []
+for _ in range(2):
+    begin = time.perf_counter()
+    with Sandbox(workers={workers}) as box:
+        ready = time.perf_counter()
+        score_backend("```python\\n" + task.ground_truth + "\\n```", task, box)
+    times.append((ready - begin, time.perf_counter() - ready))
+print(json.dumps({{"imports": imported - started, "cold": times[0], "warm": times[1]}}))
+"""
+
+
+def one_row_start_up(task: Task, workers: int, repeats: int) -> dict[str, float]:
+    """Medians over ``repeats`` fresh processes: the wall time from process start to the first
+    row scored (interpreter start included), and its parts."""
+    row = {
+        "id": task.id,
+        "problem_description": task.problem_description,
+        "ground_truth": task.ground_truth,
+        "tests": task.test_cases,
+    }
+    script = ONE_ROW.format(repo=str(REPO), row=json.dumps(row), workers=workers)
+    runs = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True
+        )
+        figures = json.loads(done.stdout)
+        figures["process"] = time.perf_counter() - started
+        runs.append(figures)
+    return {
+        "process_wall_s": statistics.median(run["process"] for run in runs),
+        "imports_s": statistics.median(run["imports"] for run in runs),
+        "cold_start_s": statistics.median(run["cold"][0] for run in runs),
+        "cold_score_s": statistics.median(run["cold"][1] for run in runs),
+        "warm_start_s": statistics.median(run["warm"][0] for run in runs),
+        "warm_score_s": statistics.median(run["warm"][1] for run in runs),
+    }
+
+
+PROFILE = """
+import gc, json, os, pickle, resource, sys, tempfile, time
+sys.path.insert(0, {directory!r})
+import sandbox_worker as w
+w.preload_modules()
+w.prepare_worker_process()
+jobs, limits = pickle.load(open({jobs!r}, "rb"))
+root = tempfile.mkdtemp()
+os.chmod(root, 0o711)
+uid = 1_000_000 if os.geteuid() == 0 else None
+worker = w.Worker({{"uid": uid, "workroot": root, "interpreter_guards": True}})
+gc.collect()
+gc.freeze()
+def usage(who):
+    u = resource.getrusage(who)
+    return u.ru_utime + u.ru_stime, u.ru_minflt
+(cpu0, faults0), (kids0, kid_faults0) = usage(resource.RUSAGE_SELF), usage(resource.RUSAGE_CHILDREN)
+started = time.perf_counter()
+for blob, calls in jobs:
+    worker.evaluate(blob, calls, limits)
+wall = time.perf_counter() - started
+(cpu1, faults1), (kids1, kid_faults1) = usage(resource.RUSAGE_SELF), usage(resource.RUSAGE_CHILDREN)
+n = len(jobs)
+print(json.dumps([n, wall / n, (cpu1 - cpu0) / n, (faults1 - faults0) / n, (kids1 - kids0) / n,
+                  (kid_faults1 - kid_faults0) / n]))
+"""
+
+
+def profile_worker(tasks: list[Task], answers) -> None:
+    """Per-job CPU and page faults of the worker loop and of the answer processes (see the
+    module docstring), over the ground truths and the answers with code."""
+    jobs = [(task.ground_truth, list(task.test_cases.values())) for task in tasks]
+    jobs += [(extract_code(a), list(t.test_cases.values())) for a, t, _ in answers]
+    prepared = [prepare_job(code, calls) for code, calls in jobs if code]
+    blobs = [(job.blob, len(job.sent)) for job in prepared if job.blob is not None]
+    limits = SandboxLimits().__dict__
+    with tempfile.NamedTemporaryFile(suffix=".pickle") as handle:
+        pickle.dump((blobs, limits), handle)
+        handle.flush()
+        script = PROFILE.format(directory=str(WORKER_SCRIPT.parent), jobs=handle.name)
+        command = [sys.executable, "-s", "-S", "-P", "-B", "-c", script]
+        env = {"PYTHONHASHSEED": "0", "LD_BIND_NOW": "1"}  # as the sandbox starts workers
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    n, wall, worker_cpu, worker_faults, child_cpu, child_faults = json.loads(done.stdout)
+    print(
+        f"{n} jobs, per job: {wall * 1e3:.2f} ms wall; worker loop {worker_cpu * 1e3:.2f} ms CPU, "
+        f"{worker_faults:.0f} page faults; answer process {child_cpu * 1e3:.2f} ms CPU, "
+        f"{child_faults:.0f} page faults"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -192,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--profile", action="store_true", help="per-job costs of the worker loop")
     args = parser.parse_args(argv)
 
     tasks, source = bundled_tasks()
@@ -199,6 +322,9 @@ def main(argv: list[str] | None = None) -> int:
     kinds = {kind: sum(k == kind for *_, k in answers) for kind in ("correct", "wrong")}
     kinds |= {kind: sum(k == kind for *_, k in answers) for kind in ("raises", "prose")}
     print(f"{len(answers)} answers over {source}; {kinds}")
+    if args.profile:
+        profile_worker(tasks, answers)
+        return 0
 
     load_before = tuple(round(x, 2) for x in os.getloadavg())
     naive_runs, sandbox_runs, idle_cpu = [], [], []
@@ -207,6 +333,7 @@ def main(argv: list[str] | None = None) -> int:
         sandbox_runs.append(run_sandbox(answers, args.workers))
         idle_cpu.append(idle_sandbox_cpu(args.workers))
 
+    start_up = one_row_start_up(tasks[0], args.workers, args.repeats)
     load_after = tuple(round(x, 2) for x in os.getloadavg())
     naive_rewards = naive_runs[0][2]
     sandbox_rewards = sandbox_runs[0]["rewards"]
@@ -233,6 +360,7 @@ def main(argv: list[str] | None = None) -> int:
         "sandbox_start_and_close_cpu_s": box_idle_cpu,
         "speed_ratio_sandbox_vs_naive": naive_wall / box_wall,
         "isolation": sandbox_runs[0]["isolation"],
+        "one_row": start_up,
         "load_average_before": load_before,
         "load_average_after": load_after,
     }
@@ -252,6 +380,13 @@ def main(argv: list[str] | None = None) -> int:
         f"naive {naive_cpu / len(answers) * 1e3:.2f} ms/answer)"
     )
     print(f"speed ratio (naive wall / sandbox wall): {naive_wall / box_wall:.3f}x")
+    print(
+        f"one-row run, fresh process: {start_up['process_wall_s']:.3f} s wall "
+        f"(imports {start_up['imports_s']:.3f} s, sandbox start {start_up['cold_start_s']:.3f} s, "
+        f"scoring {start_up['cold_score_s']:.3f} s; interpreter start and exit the rest); "
+        f"a second sandbox in that process: start {start_up['warm_start_s'] * 1e3:.1f} ms, "
+        f"scoring {start_up['warm_score_s'] * 1e3:.1f} ms"
+    )
     print(f"load average (1, 5, 15 min) at the end: {load_after}; before: {load_before}")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
