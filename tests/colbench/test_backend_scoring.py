@@ -362,3 +362,9 @@ def test_a_tuple_does_not_pass_for_a_list(sandbox):
 )
 def test_a_number_equal_to_the_ground_truths_passes_whatever_its_type(sandbox, answer):
     assert score_backend(fenced(answer), COUNT, sandbox).reward == 1.0
+
+
+def test_an_annotation_naming_a_type_the_answer_never_imported_does_not_fail_it(sandbox):
+    # Answers are compiled with postponed evaluation of annotations (docs/rewards.md).
+    answer = "def count(items: List[int]) -> int:\n    return len(items)\n"
+    assert score_backend(fenced(answer), COUNT, sandbox).reward == 1.0
