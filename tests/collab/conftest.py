@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 
 import pytest
+from asgiref.sync import sync_to_async
 from channels.layers import channel_layers
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
@@ -58,6 +59,16 @@ def runners_finish():
     from webapp.collab.sessions.dispatch import wait_idle
 
     assert wait_idle(120), "a session runner was still busy after 120 s"
+
+
+@pytest.fixture(autouse=True)
+async def close_sync_thread_connections():
+    """``sync_to_async`` work of async tests runs in one shared thread; close its database
+    connection after each test so the test database can be dropped at the end."""
+    yield
+    from django.db import connections
+
+    await sync_to_async(connections.close_all)()
 
 
 @pytest.fixture(autouse=True)
