@@ -334,6 +334,32 @@ def test_an_object_whose_repr_raises_is_still_opaque():
     assert isinstance(round_trip(Hostile()), Opaque)
 
 
+def test_an_int_too_large_to_compare_cheaply_arrives_opaque():
+    assert round_trip(1 << 99_999) == 1 << 99_999
+    assert isinstance(round_trip(1 << 100_000), Opaque)
+    assert isinstance(round_trip(Fraction(1, 1 << 100_000)), Opaque)
+    with pytest.raises(MalformedResult):
+        decode('{"int": "0x' + "f" * 30_000 + '"}')
+
+
+FLOOD = [k * ((1 << 61) - 1) for k in range(1, 2_001)]  # ints that all hash alike
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"set": [' + ",".join(map(str, FLOOD)) + "]}",
+        '{"dict": [' + ",".join(f"[{n}, 0]" for n in FLOOD) + "]}",
+    ],
+    ids=["set", "dict-keys"],
+)
+def test_members_flooding_one_hash_are_refused_before_any_set_is_built(text):
+    started = time.monotonic()
+    with pytest.raises(MalformedResult, match="hash"):
+        decode(text)
+    assert time.monotonic() - started < 0.5
+
+
 def test_a_cyclic_value_is_unconvertible():
     loop: list = []
     loop.append(loop)

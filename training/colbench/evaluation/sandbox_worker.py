@@ -124,6 +124,7 @@ LIMIT_TYPES = frozenset(
 
 _MAX_ERROR_CHARS = 500
 _MAX_DEPTH = 200
+MAX_INT_BITS = 100_000  # larger ints are opaque (value_codec.MAX_INT_BITS says why)
 _MAX_DESCRIPTION = 200
 # World-writable directories left visible get a private tmpfs (/var/tmp and /run/lock disappear
 # with /var and /run, which are hidden).
@@ -231,7 +232,13 @@ def encode_value(value: Any, max_bytes: int = 1 << 20) -> str:
     ``_MAX_DEPTH`` deep, and :class:`ResultTooLarge` once the text would exceed ``max_bytes``.
     """
     kind = type(value)
-    if kind is int or kind is float or kind is str or kind is bool or value is None:
+    if (
+        kind is float
+        or kind is str
+        or kind is bool
+        or value is None
+        or (kind is int and value.bit_length() <= MAX_INT_BITS)
+    ):
         text = _scalar_text(value, kind)  # most results: no walk needed
         if len(text) > max_bytes:
             raise ResultTooLarge(f"result is over the {max_bytes} byte limit")
@@ -276,7 +283,7 @@ def encode_value(value: Any, max_bytes: int = 1 << 20) -> str:
         if kind is str:
             reserve(len(item))
             emit(_quote(item))
-        elif kind is int:
+        elif kind is int and item.bit_length() <= MAX_INT_BITS:
             emit(_int_text(item))
         elif kind is float:
             emit(_float_text(item))
@@ -284,6 +291,8 @@ def encode_value(value: Any, max_bytes: int = 1 << 20) -> str:
             emit("true" if item else "false")
         elif item is None:
             emit("null")
+        elif kind is int:
+            emit(opaque(item, kind))
         else:
             if depth >= _MAX_DEPTH:
                 raise Unconvertible(f"result is nested more than {_MAX_DEPTH} levels deep")
@@ -318,6 +327,8 @@ def encode_value(value: Any, max_bytes: int = 1 << 20) -> str:
         if kind is _Fraction:
             numerator, denominator = item.numerator, item.denominator
             if type(numerator) is not int or type(denominator) is not int:
+                return False
+            if max(numerator.bit_length(), denominator.bit_length()) > MAX_INT_BITS:
                 return False
             emit('{"fraction":[' + _int_text(numerator) + "," + _int_text(denominator) + "]}")
         elif kind is _Decimal:
@@ -355,7 +366,10 @@ def encode_value(value: Any, max_bytes: int = 1 << 20) -> str:
         if base is None or not _keeps_equality(kind, base, hashed):
             return False
         if base is int:
-            emit(_int_text(int.__int__(item)))
+            number = int.__int__(item)
+            if number.bit_length() > MAX_INT_BITS:
+                return False
+            emit(_int_text(number))
         elif base is float:
             emit(_float_text(float.__float__(item)))
         elif base is complex:

@@ -33,6 +33,13 @@ from typing import Any
 
 __all__ = ["MalformedResult", "Opaque", "contains_nan", "decode", "outputs_equal", "to_jsonable"]
 
+# Bounds that keep rebuilding and comparing hostile output cheap (the encoder keeps the first):
+# an int of more bits costs more than 18 ms to compare with a Decimal (the conversion is
+# quadratic), and a set or dict whose members share one hash builds in quadratic time (41k such
+# ints fit in 1 MB: ~20 s).
+MAX_INT_BITS = 100_000
+_MAX_SAME_HASH = 32
+
 
 class MalformedResult(ValueError):
     """Encoded output that the sandbox's encoder cannot have produced (a hostile child)."""
@@ -105,10 +112,27 @@ def _items(body: Any) -> list:
     return [_rebuild(item) for item in body]
 
 
+def _members(body: Any) -> list:
+    """Set members, checked for hash flooding before any set is built."""
+    members = _items(body)
+    _check_hashes(members)
+    return members
+
+
+def _check_hashes(keys: list) -> None:
+    counts: dict[int, int] = {}
+    for key in keys:
+        digest = hash(key)
+        counts[digest] = counts.get(digest, 0) + 1
+        if counts[digest] > _MAX_SAME_HASH:
+            raise MalformedResult("too many keys share one hash")
+
+
 def _pairs(body: Any) -> list[tuple[Any, Any]]:
     pairs = _items(body)
     if not all(type(pair) is list and len(pair) == 2 for pair in pairs):
         raise MalformedResult("expected [key, value] pairs")
+    _check_hashes([key for key, _ in pairs])
     return [(key, value) for key, value in pairs]
 
 
@@ -140,8 +164,8 @@ def _complex(body: Any) -> complex:
 
 def _big_int(body: Any) -> int:
     text = _string(body)
-    if not text.lstrip("-").startswith("0x"):
-        raise MalformedResult("a tagged int is hexadecimal")
+    if not text.lstrip("-").startswith("0x") or len(text) > MAX_INT_BITS // 4 + 4:
+        raise MalformedResult("a tagged int is hexadecimal, of at most MAX_INT_BITS bits")
     return int(text, 16)
 
 
@@ -203,8 +227,8 @@ def _opaque(body: Any) -> Opaque:
 _TAGS = {
     "tuple": lambda body: tuple(_items(body)),
     "dict": lambda body: dict(_pairs(body)),
-    "set": lambda body: set(_items(body)),
-    "frozenset": lambda body: frozenset(_items(body)),
+    "set": lambda body: set(_members(body)),
+    "frozenset": lambda body: frozenset(_members(body)),
     "bytes": lambda body: bytes.fromhex(_string(body)),
     "bytearray": lambda body: bytearray.fromhex(_string(body)),
     "float": _float,
