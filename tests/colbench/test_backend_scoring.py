@@ -59,6 +59,10 @@ def fenced(code: str) -> str:
     return f"Sure, here it is:\n```python\n{code}```\nLet me know if it works."
 
 
+def backend_task(task_id: str, ground_truth: str, **tests: str) -> Task:
+    return Task(task_id, "backend", f"The {task_id} task.", ground_truth, tests)
+
+
 def test_the_ground_truth_itself_scores_full_reward_and_success(sandbox):
     score = score_backend(fenced(TIP.ground_truth), TIP, sandbox)
     assert (score.reward, score.success, score.passed) == (1.0, True, 5)
@@ -115,13 +119,8 @@ def test_an_object_equal_to_everything_scores_zero(sandbox, cheat):
 
 
 def test_a_dict_key_equal_to_everything_does_not_match(sandbox):
-    keys = Task(
-        id="keys",
-        kind="backend",
-        problem_description="Count words.",
-        ground_truth="def count(words):\n    return {w: words.count(w) for w in words}\n",
-        test_cases={"t": "count(['a', 'b', 'a'])"},
-    )
+    truth = "def count(words):\n    return {w: words.count(w) for w in words}\n"
+    keys = backend_task("keys", truth, t="count(['a', 'b', 'a'])")
     cheat = (
         "class Key(str):\n    def __eq__(self, other):\n        return True\n"
         "    def __hash__(self):\n        return hash(self[:1])\n"
@@ -142,13 +141,8 @@ def test_a_dict_key_equal_to_everything_does_not_match(sandbox):
     ids=["namedtuple", "int-enum"],
 )
 def test_a_subclass_that_compares_like_its_base_passes_as_in_python(sandbox, answer):
-    split = Task(
-        id="split",
-        kind="backend",
-        problem_description="Split a bill.",
-        ground_truth="def split(total, people):\n    return (total // people, total % people)\n",
-        test_cases={"t": "split(7, 3)", "u": "split(9, 3)"},
-    )
+    truth = "def split(total, people):\n    return (total // people, total % people)\n"
+    split = backend_task("split", truth, t="split(7, 3)", u="split(9, 3)")
     assert score_backend(fenced(answer), split, sandbox).reward == 1.0
 
 
@@ -248,13 +242,8 @@ def test_scores_serialise_to_json_ready_dicts(sandbox):
 
 
 def test_values_json_cannot_hold_are_reported_by_their_repr(sandbox):
-    counts = Task(
-        id="counts",
-        kind="backend",
-        problem_description="Letter counts.",
-        ground_truth="import collections\ndef counts(w):\n    return collections.Counter(w), 0.5\n",
-        test_cases={"t": "counts('aab')"},
-    )
+    truth = "import collections\ndef counts(w):\n    return collections.Counter(w), 0.5\n"
+    counts = backend_task("counts", truth, t="counts('aab')")
     row = score_backend(fenced(counts.ground_truth), counts, sandbox).to_dict()
     assert row["tests"][0]["expected"] == repr((Counter("aab"), 0.5))
 
@@ -315,27 +304,11 @@ def test_outputs_that_python_calls_different(expected, actual):
 
 # -- the three differences from ColBench's comparison (issue 8 item 8) ------------------------
 
-ROUNDED = Task(
-    id="rounded",
-    kind="backend",
-    problem_description="A total that the user wants rounded to one decimal.",
-    ground_truth="def total(a, b):\n    return round(a + b, 1)\n",
-    test_cases={"t": "total(27.1, 0.1)"},
+ROUNDED = backend_task(
+    "rounded", "def total(a, b):\n    return round(a + b, 1)\n", t="total(27.1, 0.1)"
 )
-LETTERS = Task(
-    id="letters",
-    kind="backend",
-    problem_description="The letters of a word, as a list.",
-    ground_truth="def letters(word):\n    return list(word)\n",
-    test_cases={"t": "letters('a')"},
-)
-COUNT = Task(
-    id="count",
-    kind="backend",
-    problem_description="How many items there are.",
-    ground_truth="def count(items):\n    return len(items)\n",
-    test_cases={"t": "count([1, 2, 3, 4, 5])"},
-)
+LETTERS = backend_task("letters", "def letters(word):\n    return list(word)\n", t="letters('a')")
+COUNT = backend_task("count", "def count(items):\n    return len(items)\n", t="count([1, 2, 3])")
 
 
 def test_an_answer_that_drops_a_rounding_rule_fails(sandbox):
