@@ -373,3 +373,11 @@ def test_oversized_page_and_description_are_reported():
     found = page_problems(big, "x" * 1600)
     assert any(p.startswith("ground_truth: ") and "(limit 20000)" in p for p in found)
     assert "problem_description: 1600 characters (limit 1500)" in found
+
+
+def test_a_ground_truth_returning_an_int_too_long_to_print_is_reported_not_crashed(sandbox):
+    huge = "def power(n):\n    return 10 ** (5000 + n)"
+    calls = {f"test{n}": f"power({n})" for n in range(1, 11)}
+    task = Task("be-huge", "backend", "I want a big number.", huge, calls)
+    found = check_backend_task(task, 1, sandbox).problems
+    assert any(p.startswith("test_cases.test1: output <int of") for p in found), found

@@ -293,6 +293,18 @@ def _guess_rng(task: Task, number: int) -> random.Random:
     return random.Random(f"{task.id}:guess:{number}")
 
 
+def _shown(value: Any, limit: int = 120) -> str:
+    """``repr(value)`` for a problem message, shortened; never raises (``repr`` of an int over
+    4,300 digits does, and so does any container holding one)."""
+    try:
+        text = repr(value)
+    except ValueError:
+        if isinstance(value, int):
+            return f"<int of {value.bit_length()} bits>"
+        return f"<{type(value).__name__} too large to print>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def check_backend_task(
     task: Task, line: int, runner: CallRunner, rules: BackendRules = BackendRules()
 ) -> TaskReport:
@@ -317,19 +329,20 @@ def check_backend_task(
         name = with_nan[0]
         more = f" (and {len(with_nan) - 1} more)" if len(with_nan) > 1 else ""
         report.problems.append(
-            f"test_cases.{name}: the ground truth's output {first[name]!r} contains NaN, which "
-            f"equals nothing (not even itself), so no answer can pass this test{more}"
+            f"test_cases.{name}: the ground truth's output {_shown(first[name])} contains NaN, "
+            f"which equals nothing (not even itself), so no answer can pass this test{more}"
         )
         return report
     for name, value in first.items():
         if not _json_round_trips(value):
             report.problems.append(
-                f"test_cases.{name}: output {value!r} is not JSON-representable "
+                f"test_cases.{name}: output {_shown(value)} is not JSON-representable "
                 "(use numbers, strings, bools, None, lists and dicts with string keys)"
             )
     values = list(first.values())
     if all(_same(values[0], value) for value in values[1:]):
-        report.problems.append(f"test_cases: every test returns the same value ({values[0]!r})")
+        same = _shown(values[0])
+        report.problems.append(f"test_cases: every test returns the same value ({same})")
 
     details = hidden_details(task.ground_truth)
     report.details = len(details)
@@ -345,8 +358,8 @@ def check_backend_task(
     if unstable:
         report.problems.append(
             f"test_cases.{unstable[0]}: output differs between two runs "
-            f"({first[unstable[0]]!r} vs {second[unstable[0]]!r}); ground truths must be "
-            "deterministic"
+            f"({_shown(first[unstable[0]])} vs {_shown(second[unstable[0]])}); ground truths "
+            "must be deterministic"
         )
 
     def fails(out: dict[str, Any]) -> int:
