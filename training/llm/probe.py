@@ -1,14 +1,15 @@
 """Is the backend a spec names usable? The checks the backends themselves make, without a request.
 
 ``probe_backend`` walks the same path as :func:`training.llm.spec.load_llm` up to (not including)
-loading weights or generating: a local model's config and tokenizer are read by transformers'
-own loaders and its adapter by the adapter check the engine runs; a server is asked for its model
-list by the very client class (same URL rules, same API-key variables) that agent turns use. So a
-health page built on it cannot say "ok" while the real path would fail.
+loading weights or generating: a local model's config and tokenizer files are parsed by the same
+parsers transformers uses and its adapter by the adapter check the engine runs; a server is asked
+for its model list by the very client class (same URL rules, same API-key variables) that agent
+turns use. So a health page built on it cannot say "ok" while the real path would fail.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from training.llm.adapters import check_adapter_dir
@@ -37,23 +38,47 @@ def probe_backend(spec: str, *, timeout: float = 2.0) -> str:
 
 
 def _probe_local(path: Path, adapter: str | None) -> str:
-    if not (path / "config.json").is_file():
+    """Read the files the local engine loads, with the parsers transformers uses for them
+    (JSON configs; ``tokenizers`` for ``tokenizer.json``), without importing torch or
+    transformers: a health check must answer in well under a second."""
+    config_file = path / "config.json"
+    if not config_file.is_file():
         raise BackendNotReady(f"no model at {path} yet; {BOOTSTRAP_HINT}")
-    from transformers import AutoConfig, AutoTokenizer
+    config = _json_object(config_file)
+    model_type = config.get("model_type")
+    if not isinstance(model_type, str) or not model_type:
+        raise BackendUnavailable(f"{config_file} names no model_type: transformers cannot load it")
+    tokenizer_file = path / "tokenizer.json"
+    if tokenizer_file.is_file():
+        from tokenizers import Tokenizer
 
-    try:
-        config = AutoConfig.from_pretrained(path)
-        AutoTokenizer.from_pretrained(path)
-    except (OSError, ValueError, TypeError, KeyError) as exc:
-        reason = _first_line(exc)
-        raise BackendUnavailable(f"the model at {path} cannot be loaded: {reason}") from exc
-    detail = f"local {config.model_type} model at {path}"
+        try:
+            Tokenizer.from_file(str(tokenizer_file))
+        except Exception as exc:  # the Rust library raises its own exception type
+            raise BackendUnavailable(
+                f"the tokenizer at {tokenizer_file} cannot be loaded: {_first_line(exc)}"
+            ) from exc
+    elif not any(path.glob("tokenizer*.model")):
+        raise BackendNotReady(f"{path} has no tokenizer files; {BOOTSTRAP_HINT}")
+    if (path / "tokenizer_config.json").is_file():
+        _json_object(path / "tokenizer_config.json")
+    detail = f"local {model_type} model at {path}"
     if adapter is not None:
         if not Path(adapter).is_dir():
             raise InvalidAdapter(f"adapter directory {adapter} is missing")
         check_adapter_dir(adapter)
         detail += f" with adapter {adapter}"
     return detail
+
+
+def _json_object(path: Path) -> dict:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BackendUnavailable(f"{path} cannot be read: {_first_line(exc)}") from exc
+    if not isinstance(value, dict):
+        raise BackendUnavailable(f"{path} is not a JSON object")
+    return value
 
 
 def _probe_server(spec: str, model: str, adapter: str | None, timeout: float) -> str:
