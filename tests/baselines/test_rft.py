@@ -41,13 +41,6 @@ def test_best_per_task_keeps_each_frontend_tasks_highest_similarity(tokenizer, f
     ]
 
 
-def test_best_per_task_never_imitates_a_trajectory_that_earned_nothing(tokenizer, frontend_tasks):
-    task = frontend_tasks[0]
-    exchanges = [("Which colours?", "Warm ones."), ("I WANT TO ANSWER: <p>hi</p>", "")]
-    rows = [played(tokenizer, task, exchanges, 0.0), played(tokenizer, task, exchanges, 0.0)]
-    assert select_trajectories(rows, RFTConfig()) == []
-
-
 def test_threshold_keeps_every_trajectory_at_least_min_reward(tokenizer, frontend_tasks):
     cfg = RFTConfig(select="threshold", min_reward=0.1 + 0.5)  # 0.6 up to float error
     chosen = select_trajectories(_frontend(tokenizer, frontend_tasks), cfg)

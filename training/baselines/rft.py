@@ -25,15 +25,10 @@ from training.sweet.trainer import TrainingRun
 
 
 def qualifies(trajectory: Trajectory, min_reward: float) -> bool:
-    """A recorded success flag decides; otherwise a reward above 0 and at least ``min_reward``.
-
-    A trajectory that earned nothing (a frontend episode that never showed a page) is never
-    imitated, even when it is the best its task has.
-    """
+    """A recorded success flag decides; otherwise a reward of at least ``min_reward``."""
     if trajectory.success is not None:
         return trajectory.success
-    reward = trajectory.reward
-    return reward is not None and reward > 0 and at_least(reward, min_reward)
+    return trajectory.reward is not None and at_least(trajectory.reward, min_reward)
 
 
 def select_trajectories(trajectories: Sequence[Trajectory], cfg: RFTConfig) -> list[Trajectory]:
