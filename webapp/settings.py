@@ -11,7 +11,10 @@ Unset variables give the embedded laptop/test set-up; docs/deploy.md describes p
     DUET_ALLOWED_HOSTS         default localhost,127.0.0.1,[::1]
     DUET_CSRF_TRUSTED_ORIGINS  e.g. https://duet.example.org
     DUET_AGENT                 default local:<data dir>/models/tiny-agent; vllm:http://vllm:8000
-    DUET_BEHIND_TLS_PROXY      1 behind an HTTPS-terminating proxy (secure cookies)
+    DUET_BEHIND_TLS_PROXY      1 behind an HTTPS-terminating proxy: secure cookies, HTTPS redirect
+                               (DUET_SSL_REDIRECT=0 turns it off; /healthz is exempt), HSTS
+                               (DUET_HSTS_SECONDS, DUET_HSTS_INCLUDE_SUBDOMAINS, DUET_HSTS_PRELOAD)
+    DUET_GENERATION_MAX_TOKENS longest agent turn in tokens (512)
     DUET_RENDERS_STORAGE       storage backend class for agent screenshots (default: files under
                                <data dir>/renders; e.g. storages.backends.s3.S3Storage)
     DUET_GENERATION_RUNNER     where agent turns run: celery (default with REDIS_URL) or thread
@@ -23,7 +26,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from webapp.config import load_config
+from webapp.config import load_config, parse_bool
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DUET = load_config(os.environ, BASE_DIR)
@@ -58,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "webapp.urls"
@@ -74,6 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "webapp.collab.pages.navigation",
             ],
         },
     },
@@ -114,10 +119,32 @@ SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp) on every response: scripts, styles, images and sockets from
+# this origin only; no inline script or style anywhere (pages use ES modules under static/duet/).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 if DUET.behind_tls_proxy:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = parse_bool(os.environ, "DUET_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probes from inside the network speak plain HTTP
+    SECURE_HSTS_SECONDS = int(os.environ.get("DUET_HSTS_SECONDS") or 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = parse_bool(os.environ, "DUET_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = parse_bool(os.environ, "DUET_HSTS_PRELOAD", True)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -153,7 +180,7 @@ DUET_COLLAB = {
     "RATE_LIMIT_WINDOW_S": 60,
     "LEASE_S": 30.0,  # a generation whose runner stopped renewing for this long is redone
     "HEARTBEAT_S": 1.0,
-    "MAX_TOKENS": 512,
+    "MAX_TOKENS": int(os.environ.get("DUET_GENERATION_MAX_TOKENS") or 512),
     "RUNNER": os.environ.get("DUET_GENERATION_RUNNER")
     or ("celery" if DUET.redis is not None else "thread"),
     "THREADS": 4,
