@@ -196,3 +196,26 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
     done = run_manage(["check", "--deploy", "--fail-level", "WARNING"], env, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "System check identified no issues" in done.stdout, done.stdout + done.stderr
+
+
+def test_a_frontend_turn_shows_its_screenshot_beside_the_target_only_to_the_player(people):
+    from webapp.collab.models import TurnRender
+
+    task = Task.objects.create(id="fe-x", kind="frontend", problem_description="A page.",
+                               ground_truth="<html><body>target</body></html>", split="train")
+    trajectory = Trajectory.objects.create(task=task, meta={"mode": "play_task"})
+    session = CollabSession.objects.create(
+        owner=people["bob"], mode="play_task", kind="frontend", task=task, trajectory=trajectory
+    )
+    Turn.objects.create(trajectory=trajectory, index=0, role="user", content="A page.")
+    turn = Turn.objects.create(trajectory=trajectory, index=1, role="assistant",
+                               content="OUTPUT: <html><body>mine</body></html>")  # fmt: skip
+    TurnRender.objects.create(turn=turn, image=f"sessions/{session.pk}/turn-1.png", width=1280,
+                              height=800)  # fmt: skip
+    turn_png = f"/sessions/{session.pk}/turns/1.png"
+    target_png = f"/sessions/{session.pk}/target.png"
+    mine = client_for(people["bob"]).get(f"/sessions/{session.pk}/").content.decode()
+    assert f'<img src="{turn_png}"' in mine and f'<img src="{target_png}"' in mine
+    assert "<body>mine" not in mine and "&lt;" in mine  # the agent's HTML only as escaped code
+    watched = client_for(people["root"]).get(f"/sessions/{session.pk}/").content.decode()
+    assert turn_png in watched and target_png not in watched
