@@ -210,6 +210,7 @@ class Visit:
         self.count += 1
         slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:60] or "page"
         path = self.out / f"{self.name}-{self.count:02d}-{slug}.png"
+        self.page.evaluate("() => window.scrollTo(0, 0)")  # a sticky header stays on top
         self.page.screenshot(path=str(path), full_page=True)
         _taken.append(path)
         violations = axe_violations(self.page)

@@ -48,6 +48,8 @@ def test_sign_in_and_play_a_backend_task_to_the_end(visit):
     page = tab.page
     tab.goto("/accounts/login/", "sign in")
     tab.sign_in("alice")
+    tab.goto("/", "home, signed in")
+    assert page.get_by_role("link", name="Start a session").is_visible()
     tab.goto("/sessions/", "my sessions, empty")
     assert page.get_by_role("heading", name="My sessions").is_visible()
 
@@ -148,6 +150,7 @@ def test_a_collaborator_is_refused_anothers_session_and_others_are_kept_out(visi
     assert not annie.page.get_by_role("link", name="My sessions").count()
 
     anonymous = visit("anonymous")
+    anonymous.goto("/", "home, anonymous")
     anonymous.goto(f"/sessions/{session_id}/", check=False)
     assert "/accounts/login/" in anonymous.page.url
     anonymous.shot("anonymous visitor sent to sign in")
