@@ -184,7 +184,19 @@ def parse_database(env: Mapping[str, str], data_dir: Path) -> dict[str, Any]:
 
     url = (env.get("DATABASE_URL") or "").strip()
     if not url:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(data_dir / "duet.sqlite3")}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(data_dir / "duet.sqlite3"),
+            # Several writers share the file (the web process's live-session runner threads,
+            # the worker process): take the write lock at BEGIN, so no transaction ever has to
+            # upgrade a read lock (SQLite fails that at once with "database is locked"), wait
+            # up to 20 s for it, and let readers run beside the writer (WAL).
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            },
+        }
     try:
         database = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     except Exception as exc:  # dj-database-url raises several types for malformed URLs

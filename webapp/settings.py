@@ -19,6 +19,7 @@ Unset variables give the embedded laptop/test set-up; docs/deploy.md describes p
                                <data dir>/renders; e.g. storages.backends.s3.S3Storage)
     DUET_GENERATION_RUNNER     where agent turns run: celery (default with REDIS_URL) or thread
                                (default without: a thread of the web process; see collab)
+    DUET_GENERATION_LEASE_S    seconds without a heartbeat before an agent turn is redone (30)
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from webapp.config import load_config, parse_bool
+from webapp.config import load_config, parse_bool, parse_float
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DUET = load_config(os.environ, BASE_DIR)
@@ -91,7 +92,14 @@ if DUET.redis is not None:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [DUET.redis.url], "prefix": "duet"},
+            "CONFIG": {
+                # (webapp/collab/apps.py shortens channels-redis's blocking pop below redis-py's
+                # 5 s read timeout: with both at 5 s an idle socket's consumer dies.)
+                "hosts": [DUET.redis.url],
+                "prefix": "duet",
+                # messages a socket may have unread before more are dropped (default 100)
+                "capacity": 1000,
+            },
         }
     }
 else:
@@ -178,13 +186,19 @@ DUET_COLLAB = {
     "MAX_FRAME_BYTES": 64 * 1024,  # larger WebSocket frames are refused unread
     "RATE_LIMIT_SAYS": 20,  # messages per person per window, across all their sessions
     "RATE_LIMIT_WINDOW_S": 60,
-    "LEASE_S": 30.0,  # a generation whose runner stopped renewing for this long is redone
+    # a generation whose runner stopped renewing its lease for this long is redone
+    "LEASE_S": parse_float(os.environ, "DUET_GENERATION_LEASE_S", 30.0),
     "HEARTBEAT_S": 1.0,
+    "DELTA_INTERVAL_S": 0.02,  # agent_delta messages per turn: at most one per interval
     "MAX_TOKENS": int(os.environ.get("DUET_GENERATION_MAX_TOKENS") or 512),
-    "RUNNER": os.environ.get("DUET_GENERATION_RUNNER")
+    "RUNNER": os.environ.get("DUET_GENERATION_RUNNER", "").strip()
     or ("celery" if DUET.redis is not None else "thread"),
     "THREADS": 4,
 }
+if DUET_COLLAB["RUNNER"] not in ("celery", "thread"):
+    from webapp.config import ConfigError
+
+    raise ConfigError("DUET_GENERATION_RUNNER", "expected celery or thread")
 
 LOGGING = {
     "version": 1,

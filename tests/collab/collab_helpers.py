@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
 
@@ -30,8 +31,24 @@ async def open_socket(session_id: int, user=None, *, query: str = "", origin=b"h
         headers.append((b"cookie", await sync_to_async(cookie_for)(user)))
     path = f"/ws/sessions/{session_id}/" + (f"?{query}" if query else "")
     communicator = WebsocketCommunicator(application, path, headers=headers)
+    OPEN.append(communicator)
     connected, _ = await communicator.connect(timeout=10)
     return communicator, connected
+
+
+OPEN: list = []
+"""Every communicator a test opened; the conftest closes them all in the test's own loop."""
+
+
+async def close_all_sockets() -> None:
+    while OPEN:
+        communicator = OPEN.pop()
+        # already closed, refused, or its app ended with an error: nothing to close
+        with contextlib.suppress(BaseException):
+            await communicator.disconnect(timeout=5)
+        communicator.future.cancel()
+        with contextlib.suppress(BaseException):
+            await asyncio.wait_for(communicator.future, 5)
 
 
 async def receive_until(communicator, kind: str, timeout: float = 30.0) -> list[dict]:
@@ -62,3 +79,30 @@ async def wait_for(predicate, timeout: float = 30.0, every: float = 0.05):
 
 def new_client_id() -> str:
     return uuid.uuid4().hex
+
+
+def start_worker(env: dict, log_path):
+    """A real ``celery -A workers worker`` (solo pool, ``default`` queue) in its own group."""
+    import subprocess
+    import sys
+
+    from training.paths import REPO_ROOT
+
+    log = open(log_path, "w")  # noqa: SIM115 - closed with the process
+    return subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "workers", "worker", "--queues", "default",
+            "--pool", "solo", "--loglevel", "INFO", "--without-mingle", "--without-gossip",
+            "--hostname", f"collab-{uuid.uuid4().hex[:8]}@%h",
+        ],
+        cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+
+
+def kill_group(process) -> None:
+    import os
+    import signal
+
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)

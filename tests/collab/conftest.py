@@ -66,8 +66,10 @@ async def close_sync_thread_connections():
     """``sync_to_async`` work of async tests runs in one shared thread; close its database
     connection after each test so the test database can be dropped at the end."""
     yield
+    from collab_helpers import close_all_sockets
     from django.db import connections
 
+    await close_all_sockets()  # in this test's loop, before pytest-asyncio closes it
     await sync_to_async(connections.close_all)()
 
 

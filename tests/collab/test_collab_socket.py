@@ -196,3 +196,17 @@ async def test_a_socket_closed_mid_generation_finds_the_turn_on_reconnect(
     stored = await sync_to_async(Turn.objects.get)(trajectory_id=session.trajectory_id, index=3)
     assert state["turns"][0]["content"] == stored.content and stored.content
     await socket.disconnect()
+
+
+async def test_a_socket_idle_longer_than_the_redis_read_timeout_still_works(alice, backend_tasks):
+    """redis-py's 5 s read timeout equals channels-redis's 5 s blocking pop (see settings)."""
+    import asyncio
+
+    session = await ready_session(alice, backend_tasks[0])
+    socket, _ = await open_socket(session.pk, alice)
+    await receive_until(socket, "state")
+    await asyncio.sleep(6.5)
+    await socket.send_json_to({"type": "say", "client_id": "late", "text": "Still there?"})
+    messages = await receive_until(socket, "agent_done")
+    assert messages[0] == {"type": "ack", "client_id": "late", "index": 2}
+    await socket.disconnect()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -25,6 +26,7 @@ from webapp.collab.sessions.generation import redo_expired
 from webapp.collab.sessions.messages import state_message
 
 CLOSE_FORBIDDEN = 4403
+log = logging.getLogger(__name__)
 
 
 def _after(value) -> int | None:
@@ -79,12 +81,17 @@ class SessionConsumer(AsyncWebsocketConsumer):
     async def _watch_leases(self):
         """While a socket is open, a generation whose runner died is handed to a new one."""
         period = settings.DUET_COLLAB["LEASE_S"] / 2
-        try:
-            while True:
+        while True:
+            try:
                 await database_sync_to_async(redo_expired)(self.session_id)
+            except asyncio.CancelledError:
+                return
+            except Exception:  # a broker or database hiccup: try again next period
+                log.warning("lease sweep for session %s failed", self.session_id, exc_info=True)
+            try:
                 await asyncio.sleep(period)
-        except asyncio.CancelledError:
-            pass
+            except asyncio.CancelledError:
+                return
 
     # -- client → server ---------------------------------------------------------------------
 

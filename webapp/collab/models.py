@@ -68,6 +68,9 @@ class CollabSession(models.Model):
     )
     max_agent_turns = models.PositiveSmallIntegerField(default=10)
     ended_by = models.CharField(max_length=32, blank=True, default="")
+    scoring_lease_expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="Held by the runner scoring the episode."
+    )
     reward = models.FloatField(null=True, blank=True)
     metric = models.CharField(max_length=64, blank=True, default="")
     result_details = models.JSONField(default=dict, blank=True)

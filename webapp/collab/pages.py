@@ -218,6 +218,8 @@ def all_sessions(request):
                             batch=batch if batch.isdigit() else "")  # fmt: skip
     if context["batch"]:
         context["query"] = "&".join(q for q in (context["query"], f"batch={batch}") if q)
+        # a batch still running: the page refreshes itself so its episodes can be followed
+        context["live"] = queryset.exclude(status=CollabSession.Status.FINISHED).exists()
     return render(request, "collab/all_sessions.html", context)
 
 

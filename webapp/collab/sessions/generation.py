@@ -3,13 +3,14 @@
 Mechanism (see also docs/architecture.md, "One turn"). Before any generation an
 ``AgentGeneration`` row names the turn index it fills. A runner (a Celery task, or a thread of
 the web process in the embedded set-up: :mod:`.dispatch`) *claims* it with one conditional
-UPDATE (pending, or running with an expired lease), streams the model's text while renewing the
-lease every ``HEARTBEAT_S`` (and saving the text so far, for sockets that connect mid-turn),
-then stores the turn in one transaction that first checks the claim is still its own; the
-``Turn`` unique constraint on ``(trajectory, index)`` makes a second store impossible. A runner
-that died (web restart, killed worker) stops renewing its lease; :func:`redo_expired`, called
-when a socket connects and while one waits, hands the generation to a new runner, which
-generates it again from the stored turns. A turn is therefore neither lost nor stored twice.
+UPDATE (pending, or running with an expired lease), streams the model's text while a thread
+renews the lease every ``HEARTBEAT_S`` (saving the text so far, for sockets that connect
+mid-turn; deltas are coalesced to at most one message per ``DELTA_INTERVAL_S``), then stores
+the turn in one transaction that first checks the claim is still its own; the ``Turn`` unique
+constraint on ``(trajectory, index)`` makes a second store impossible. A runner that died (web
+restart, killed worker) stops renewing its lease; :func:`redo_expired`, called when a socket
+connects and while one waits, hands the generation to a new runner, which generates it again
+from the stored turns. A turn is therefore neither lost nor stored twice.
 
 Everything here is blocking (model, database, renderer, sandbox) and runs off the event loop.
 """
@@ -20,11 +21,12 @@ import asyncio
 import logging
 import os
 import socket
+import threading
 import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -45,8 +47,6 @@ class LostClaim(Exception):
 
 
 def _runner_name() -> str:
-    import threading
-
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
 
@@ -78,12 +78,45 @@ def claim(generation_id: int) -> AgentGeneration | None:
     return AgentGeneration.objects.select_related("session__task").get(pk=generation_id)
 
 
-def _renew(generation: AgentGeneration, text: str) -> None:
-    renewed = AgentGeneration.objects.filter(
-        pk=generation.pk, attempts=generation.attempts, status=AgentGeneration.Status.RUNNING
-    ).update(lease_expires_at=_lease_end(), partial_text=text)
-    if not renewed:
-        raise LostClaim(f"generation {generation.pk} was taken over")
+class _Lease:
+    """Renews a claimed generation's lease from a thread of its own every ``HEARTBEAT_S`` while
+    the runner works (loading the model, prefill, decoding, rendering), saving the text so far.
+    Renewal stops as soon as the claim is found taken over (see :meth:`check`)."""
+
+    def __init__(self, generation: AgentGeneration):
+        self.generation = generation
+        self.text: str | None = None
+        self.lost = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="duet-lease", daemon=True)
+
+    def __enter__(self) -> _Lease:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        every = settings.DUET_COLLAB["HEARTBEAT_S"]
+        try:
+            while not self._stop.wait(every):
+                extra = {} if self.text is None else {"partial_text": self.text}
+                renewed = AgentGeneration.objects.filter(
+                    pk=self.generation.pk,
+                    attempts=self.generation.attempts,
+                    status=AgentGeneration.Status.RUNNING,
+                ).update(lease_expires_at=_lease_end(), **extra)
+                if not renewed:
+                    self.lost.set()
+                    return
+        finally:
+            connections.close_all()
+
+    def check(self) -> None:
+        if self.lost.is_set():
+            raise LostClaim(f"generation {self.generation.pk} was taken over")
 
 
 def _stream(llm, prompt: str, params: SamplingParams, adapter, on_delta) -> str:
@@ -121,7 +154,8 @@ def run_generation(generation_id: int) -> int | None:
         return None
     session = generation.session
     try:
-        return _advance(session, generation)
+        with _Lease(generation) as lease:
+            return _advance(session, generation, lease)
     except LostClaim:
         log.info("generation %s was taken over by another runner", generation_id)
         return None
@@ -143,12 +177,12 @@ def run_generation(generation_id: int) -> int | None:
         return None
 
 
-def _advance(session: CollabSession, generation: AgentGeneration) -> int | None:
+def _advance(session: CollabSession, generation: AgentGeneration, lease: _Lease) -> int | None:
     index = generation.index
     turns = stored_turns(session)
     env = replay(session, turns)
     if len(turns) == index and not env.done and not env.awaiting_reply:
-        if _generate_and_store(session, generation, env) is None:
+        if _generate_and_store(session, generation, env, lease) is None:
             return None  # the episode ended at the context limit; finished there
         turns = stored_turns(session)
         env = replay(session, turns)
@@ -166,25 +200,32 @@ def _advance(session: CollabSession, generation: AgentGeneration) -> int | None:
     return _after_agent_turn(session, generation, env, len(turns))
 
 
-def _generate_and_store(session, generation, env) -> Turn | None:
+def _generate_and_store(session, generation, env, lease: _Lease) -> Turn | None:
     version = version_for(session)
     AgentGeneration.objects.filter(pk=generation.pk).update(model_version=version)
     llm, adapter = backend_for(version)
     prompt = llm.chat_prompt(env.agent_messages())
     params = SamplingParams(n=1, temperature=0.0, max_tokens=settings.DUET_COLLAB["MAX_TOKENS"])
     index = generation.index
-    heartbeat = settings.DUET_COLLAB["HEARTBEAT_S"]
-    last_beat = time.monotonic()
+    interval = settings.DUET_COLLAB["DELTA_INTERVAL_S"]
     parts: list[str] = []
+    sent = 0  # characters already published
+    last_sent = 0.0
+
+    def flush() -> None:
+        nonlocal sent, last_sent
+        text = "".join(parts)
+        if len(text) > sent:
+            events.publish(session.pk, {"type": "agent_delta", "index": index,
+                                        "text": text[sent:], "offset": sent})  # fmt: skip
+            sent, last_sent = len(text), time.monotonic()
+        lease.text = text
 
     def on_delta(delta: str, offset: int) -> None:
-        nonlocal last_beat
+        lease.check()
         parts.append(delta)
-        events.publish(session.pk, {"type": "agent_delta", "index": index, "text": delta,
-                                    "offset": offset})  # fmt: skip
-        if time.monotonic() - last_beat >= heartbeat:
-            _renew(generation, "".join(parts))
-            last_beat = time.monotonic()
+        if time.monotonic() - last_sent >= interval:
+            flush()
 
     events.publish(session.pk, {"type": "agent_start", "index": index,
                                 "model_version": version.name})  # fmt: skip
@@ -194,6 +235,7 @@ def _generate_and_store(session, generation, env) -> Turn | None:
     except ContextLengthExceeded:
         _end_at_context_limit(session, generation)
         return None
+    flush()
     latency_ms = int((time.monotonic() - started) * 1000)
     env.act(text, prompt=prompt, model=adapter or getattr(llm, "model_name", None) or llm.spec)
     fixed = env.trajectory.dialogue_history[index + 1] if len(
@@ -272,18 +314,22 @@ def expired(session_id: int | None = None):
     query = AgentGeneration.objects.filter(
         Q(status=AgentGeneration.Status.RUNNING, lease_expires_at__lt=now)
         | Q(status=AgentGeneration.Status.PENDING, updated_at__lt=stale)
-    ).exclude(session__is_simulator=True, session__status=CollabSession.Status.FINISHED)
+    )
     if session_id is not None:
         query = query.filter(session_id=session_id)
     return list(query.values_list("pk", flat=True))
 
 
 def redo_expired(session_id: int | None = None) -> list[int]:
-    """Hand each expired generation to a new runner; returns their ids."""
+    """Hand each expired generation (and each unscored finished episode) to a new runner;
+    returns the generations' ids."""
     from webapp.collab.sessions.dispatch import dispatch
+    from webapp.collab.sessions.scoring import unscored
 
     ids = expired(session_id)
     for generation_id in ids:
         AgentGeneration.objects.filter(pk=generation_id).update(updated_at=timezone.now())
         dispatch("generation", generation_id)
+    for unscored_id in unscored(session_id):
+        dispatch("finish", unscored_id)
     return ids

@@ -9,8 +9,11 @@ event loop.
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from training.colbench.evaluation import rewards
@@ -20,6 +23,8 @@ from webapp.collab.sessions.episode import replay
 from webapp.trajectories.models import Evaluation
 
 OWN_REQUEST_METRIC = "human-rating"
+SCORING_LEASES = 4
+"""Scoring (sandbox, renderer) holds its claim for this many generation leases."""
 
 _lock = threading.Lock()
 _sandbox = None
@@ -44,6 +49,17 @@ def _shared_scorer():
 
             _scorer = load_scorer()
         return _scorer
+
+
+def unscored(session_id: int | None = None) -> list[int]:
+    """Sessions waiting for a score with no live runner (never claimed, or its runner died)."""
+    now = timezone.now()
+    query = CollabSession.objects.filter(status=CollabSession.Status.SCORING).filter(
+        Q(scoring_lease_expires_at__isnull=True) | Q(scoring_lease_expires_at__lt=now)
+    )
+    if session_id is not None:
+        query = query.filter(pk=session_id)
+    return list(query.values_list("pk", flat=True))
 
 
 def result_message(session) -> dict:
@@ -75,14 +91,38 @@ def _score(session, record) -> tuple[float | None, bool | None, str, dict]:
     return scored.reward, scored.success, scored.metric, details
 
 
+def _claim(session_id: int) -> bool:
+    """Take the scoring of a session in SCORING unless a live runner holds it (its lease)."""
+    now = timezone.now()
+    lease = timedelta(seconds=settings.DUET_COLLAB["LEASE_S"] * SCORING_LEASES)
+    return bool(
+        CollabSession.objects.filter(pk=session_id, status=CollabSession.Status.SCORING)
+        .filter(Q(scoring_lease_expires_at__isnull=True) | Q(scoring_lease_expires_at__lt=now))
+        .update(scoring_lease_expires_at=now + lease)
+    )
+
+
 def finish_session(session_id: int) -> None:
-    """Score a session in SCORING, store the result once, announce ``finished``. Idempotent."""
-    session = CollabSession.objects.select_related("task", "trajectory").get(pk=session_id)
-    if session.status == CollabSession.Status.FINISHED:
+    """Score a session in SCORING, store the result once, announce ``finished``. Idempotent:
+    a second runner finds the lease held or the result stored and does nothing."""
+    if not _claim(session_id):
         return
+    session = CollabSession.objects.select_related("task", "trajectory").get(pk=session_id)
     env = replay(session)
     record = env.trajectory
-    reward, success, metric, details = _score(session, record)
+    try:
+        reward, success, metric, details = _score(session, record)
+    except Exception:
+        CollabSession.objects.filter(pk=session_id).update(scoring_lease_expires_at=None)
+        events.publish(
+            session_id,
+            {
+                "type": "error",
+                "code": "internal",
+                "message": "Scoring failed; it is retried on reconnect.",
+            },
+        )
+        raise
     now = timezone.now()
     with transaction.atomic():
         locked = CollabSession.objects.select_for_update().get(pk=session_id)
@@ -104,5 +144,7 @@ def finish_session(session_id: int) -> None:
         locked.status = CollabSession.Status.FINISHED
         locked.reward, locked.metric, locked.result_details = reward, metric, details
         locked.finished_at = now
-        locked.save(update_fields=["status", "reward", "metric", "result_details", "finished_at"])
+        locked.scoring_lease_expires_at = None
+        locked.save(update_fields=["status", "reward", "metric", "result_details", "finished_at",
+                                   "scoring_lease_expires_at"])  # fmt: skip
     events.publish(session_id, result_message(locked))
