@@ -198,10 +198,8 @@ function setStatus(value) {
     statusBadge.textContent = STATUS_LABELS[value] || value;
     statusBadge.className = `badge badge-${value}`;
   }
-  if (status !== "active") {
-    if (composer) composer.hidden = true;
-    if (endCard) endCard.hidden = true;
-  }
+  if (composer) composer.hidden = status !== "active";
+  if (endCard) endCard.hidden = status !== "active";
   updateControls();
 }
 
@@ -251,9 +249,13 @@ function onError(message) {
       closedForGood = true;
       showError(message.message || "This session is not yours.", false);
       break;
-    case "too_long":
     case "not_your_turn":
     case "finished":
+      pending = null;
+      if (status === "scoring" && message.code === "not_your_turn") setStatus("active");
+      showError(message.message, false);
+      break;
+    case "too_long":
     case "bad_message":
     case "read_only":
       pending = null;
@@ -427,7 +429,7 @@ if (composer && !readOnly) {
 if (endButton) {
   endButton.addEventListener("click", () => {
     clearError();
-    if (send({ type: "end" })) endButton.disabled = true;
+    if (send({ type: "end" })) setStatus("scoring");  // `finished` follows once it is scored
   });
 }
 

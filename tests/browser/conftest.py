@@ -1,6 +1,6 @@
 """A live Duet for browser tests: Daphne (+ a real Celery worker with Redis), headless Chromium.
 
-One server per test session, started as ``make run`` would start it: migrations, the bundled
+One server per test module, started as ``make run`` would start it: migrations, the bundled
 tasks, people created with ``duet_user``-equivalent roles, the tiny default agent (the session
 ``tiny_model_dir``) answering with short turns. With DATABASE_URL / REDIS_URL set it uses a fresh
 Postgres database on that server and Redis (agent turns then run on the Celery worker and
@@ -85,8 +85,10 @@ class LiveServer:
         return "\n".join(f"--- {p.name}\n{p.read_text()[-3000:]}" for p in self.logs if p.exists())
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def duet_server(tmp_path_factory, tiny_model_dir) -> Iterator[LiveServer]:
+    """Stopped after the module: its Celery worker consumes Redis's ``default`` queue, which
+    later tests' own workers (on other databases) must have to themselves."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make chromium` installs Debian's chromium")
     root = tmp_path_factory.mktemp("live")
@@ -156,8 +158,10 @@ def _publish_screenshots() -> None:
             shutil.copy2(path, SCREENSHOTS_OUT / path.name)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one test module. Not session-wide: Playwright's sync API keeps an event loop
+    running in this thread until it stops, and later tests of the run call asyncio.run()."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

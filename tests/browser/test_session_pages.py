@@ -151,6 +151,7 @@ def test_a_collaborator_is_refused_anothers_session_and_others_are_kept_out(visi
 
     anonymous = visit("anonymous")
     anonymous.goto("/", "home, anonymous")
+    anonymous.goto("/status", "status, anonymous")
     anonymous.goto(f"/sessions/{session_id}/", check=False)
     assert "/accounts/login/" in anonymous.page.url
     anonymous.shot("anonymous visitor sent to sign in")
@@ -165,6 +166,9 @@ def test_an_admin_watches_a_simulator_session(visit):
     page.get_by_label("Agent turn limit").fill("3")
     page.get_by_role("button", name="Start episodes").click()
     page.wait_for_url(re.compile(r"/sessions/all\?batch=\d+"))
+    refresh = page.get_by_label(re.compile("refresh the list"))
+    if refresh.count():  # the batch is still running: the list reloads itself until unticked
+        refresh.uncheck()
     tab.shot("all sessions of the batch")
     page.locator("table.data-table tbody a").first.click()
     page.wait_for_url(re.compile(r"/sessions/\d+/$"))
