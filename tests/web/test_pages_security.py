@@ -201,8 +201,13 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
 def test_a_frontend_turn_shows_its_screenshot_beside_the_target_only_to_the_player(people):
     from webapp.collab.models import TurnRender
 
-    task = Task.objects.create(id="fe-x", kind="frontend", problem_description="A page.",
-                               ground_truth="<html><body>target</body></html>", split="train")
+    task = Task.objects.create(
+        id="fe-x",
+        kind="frontend",
+        problem_description="A page.",
+        ground_truth="<html><body>target</body></html>",
+        split="train",
+    )
     trajectory = Trajectory.objects.create(task=task, meta={"mode": "play_task"})
     session = CollabSession.objects.create(
         owner=people["bob"], mode="play_task", kind="frontend", task=task, trajectory=trajectory
