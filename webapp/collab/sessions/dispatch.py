@@ -31,7 +31,12 @@ _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 _running: set = set()
 
-JOBS = ("generation", "finish", "simulator_batch")
+CELERY_TASKS = {
+    "generation": "workers.tasks.collab_agent_turn",
+    "finish": "workers.tasks.collab_finish_session",
+    "simulator_batch": "workers.tasks.collab_simulator_batch",
+}
+JOBS = tuple(CELERY_TASKS)
 
 
 def _thread_pool() -> ThreadPoolExecutor:
@@ -73,14 +78,11 @@ def dispatch(job: str, object_id: int) -> None:
     if job not in JOBS:
         raise ValueError(f"unknown job {job!r}")
     if settings.DUET_COLLAB["RUNNER"] == "celery":
-        from workers import tasks
+        # By name, through the app: the web app never imports the task modules (which import
+        # this one to run the job), so the dependency runs one way.
+        from workers.celery import app
 
-        task = {
-            "generation": tasks.collab_agent_turn,
-            "finish": tasks.collab_finish_session,
-            "simulator_batch": tasks.collab_simulator_batch,
-        }[job]
-        task.apply_async(args=[object_id], queue="default")
+        app.send_task(CELERY_TASKS[job], args=[object_id], queue="default")
     else:
         future = _thread_pool().submit(_in_thread, job, object_id)
         with _pool_lock:
