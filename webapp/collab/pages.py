@@ -416,8 +416,10 @@ def simulations(request):
                 except SessionError as exc:
                     error = exc.message
                 else:
+                    count = batch.sessions.count()
                     messages.success(
-                        request, f"Started batch {batch.pk}: {batch.sessions.count()} episodes."
+                        request,
+                        f"Started batch {batch.pk}: {count} episode{'s' if count != 1 else ''}.",
                     )
                     return redirect(reverse("collab:all-sessions") + f"?batch={batch.pk}")
     batches = SimulatorBatch.objects.select_related("created_by").order_by("-created_at")
