@@ -29,7 +29,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.conftest import REPO_ROOT, base_env, free_port, run_manage, stop_process_group
+from tests.web.conftest import (
+    REPO_ROOT,
+    base_env,
+    free_port,
+    run_manage,
+    scratch_postgres,
+    stop_process_group,
+)
 
 PASSWORD = "correct-horse-battery-staple-42"
 PEOPLE = {"alice": "collaborator", "bob": "collaborator", "annie": "annotator", "root": "admin"}
@@ -45,24 +52,6 @@ for name, role in {people!r}.items():
     user = User.objects.create_user(name, password={password!r})
     set_role(user, role)
 """
-
-
-def _own_postgres() -> Iterator[str | None]:
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        yield None
-        return
-    import psycopg
-
-    name = f"duet_browser_{uuid.uuid4().hex[:10]}"
-    base, _, _ = url.rpartition("/")
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _get(url: str) -> int:
@@ -92,7 +81,7 @@ def duet_server(tmp_path_factory, tiny_model_dir) -> Iterator[LiveServer]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make chromium` installs Debian's chromium")
     root = tmp_path_factory.mktemp("live")
-    database = _own_postgres()
+    database = scratch_postgres("duet_browser")
     database_url = next(database)
     extra = {
         "DUET_AGENT": f"local:{tiny_model_dir}",

@@ -132,3 +132,24 @@ def celery_worker(transport_env) -> Iterator[Celery]:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
         log.close()
+
+
+def scratch_postgres(prefix: str) -> Iterator[str | None]:
+    """A generator: yields the URL of a fresh Postgres database on DATABASE_URL's server, drops it
+    when resumed; yields None (SQLite) when DATABASE_URL is unset. For servers started by a test
+    that must not share pytest-django's database."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        yield None
+        return
+    import psycopg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    base, _, _ = url.rpartition("/")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -11,13 +11,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.web.conftest import REPO_ROOT, base_env, free_port
+from tests.web.conftest import REPO_ROOT, base_env, free_port, scratch_postgres
 from webapp.ops.supervisor import Supervisor
 
 # --- /proc helpers: which processes descend from a pid, and are they still alive ---------------
@@ -57,21 +56,7 @@ def alive(pid: int) -> bool:
 @pytest.fixture
 def own_database_url() -> Iterator[str | None]:
     """A fresh Postgres database on DATABASE_URL's server, dropped afterwards; None -> SQLite."""
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        yield None
-        return
-    import psycopg
-
-    name = f"duet_e2e_{uuid.uuid4().hex[:10]}"
-    base, _, _ = url.rpartition("/")
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    yield from scratch_postgres("duet_e2e")
 
 
 def get(url: str) -> tuple[int, bytes]:
