@@ -20,6 +20,7 @@ Unset variables give the embedded laptop/test set-up; docs/deploy.md describes p
     DUET_GENERATION_RUNNER     where agent turns run: celery (default with REDIS_URL) or thread
                                (default without: a thread of the web process; see collab)
     DUET_GENERATION_LEASE_S    seconds without a heartbeat before an agent turn is redone (30)
+    DUET_SESSION_SWEEP_S       seconds between sweeps for work abandoned with no socket open (15)
 """
 
 from __future__ import annotations
@@ -194,11 +195,22 @@ DUET_COLLAB = {
     "RUNNER": os.environ.get("DUET_GENERATION_RUNNER", "").strip()
     or ("celery" if DUET.redis is not None else "thread"),
     "THREADS": 4,
+    # Celery beat hands work abandoned with no socket open to a new runner this often
+    "SWEEP_S": parse_float(os.environ, "DUET_SESSION_SWEEP_S", 15.0),
 }
 if DUET_COLLAB["RUNNER"] not in ("celery", "thread"):
     from webapp.config import ConfigError
 
     raise ConfigError("DUET_GENERATION_RUNNER", "expected celery or thread")
+
+# Celery beat (django-celery-beat's scheduler also shows these entries in the admin).
+CELERY_BEAT_SCHEDULE = {
+    "collab-sweep": {
+        "task": "workers.tasks.collab_sweep",
+        "schedule": DUET_COLLAB["SWEEP_S"],
+        "options": {"queue": "default", "expires": DUET_COLLAB["SWEEP_S"]},
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -43,3 +43,11 @@ def collab_simulator_batch(batch_id: int) -> None:
     from webapp.collab.sessions.dispatch import run_job
 
     run_job("simulator_batch", batch_id)
+
+
+@app.task(name="workers.tasks.collab_sweep", ignore_result=True)
+def collab_sweep() -> None:
+    """Celery beat's periodic hand-over of abandoned session work (see sessions/sweep.py)."""
+    from webapp.collab.sessions.sweep import sweep
+
+    sweep()

@@ -81,8 +81,9 @@ def new_client_id() -> str:
     return uuid.uuid4().hex
 
 
-def start_worker(env: dict, log_path):
-    """A real ``celery -A workers worker`` (solo pool, ``default`` queue) in its own group."""
+def start_worker(env: dict, log_path, *, beat: bool = False):
+    """A real ``celery -A workers worker`` (solo pool, ``default`` queue) in its own group;
+    ``beat``: running the periodic scheduler too, as ``make run``'s worker does."""
     import subprocess
     import sys
 
@@ -94,6 +95,7 @@ def start_worker(env: dict, log_path):
             sys.executable, "-m", "celery", "-A", "workers", "worker", "--queues", "default",
             "--pool", "solo", "--loglevel", "INFO", "--without-mingle", "--without-gossip",
             "--hostname", f"collab-{uuid.uuid4().hex[:8]}@%h",
+            *(["--beat", "--schedule", str(log_path) + ".beat"] if beat else []),
         ],
         cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip

@@ -9,6 +9,8 @@ process (RUNNER=thread) unless a test starts a real Celery worker.
 from __future__ import annotations
 
 import copy
+import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -124,3 +126,29 @@ def backend_tasks(db) -> list[Task]:
 @pytest.fixture
 def frontend_task(db) -> Task:
     return _load("frontend", 1)[0]
+
+
+PASSTHROUGH = ("PATH", "HOME", "LANG", "TMPDIR", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
+def shared_database_url() -> str:
+    """DATABASE_URL pointed at the test database pytest-django created."""
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    name = django_settings.DATABASES["default"]["NAME"]
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@pytest.fixture
+def celery_runner(collab_settings, tiny_model_dir, tmp_path):
+    """This process dispatches to Celery; returns the environment of workers that share its
+    database, Redis and agent (short leases: a dead worker's turn is redone within seconds)."""
+    collab_settings.DUET_COLLAB = {**collab_settings.DUET_COLLAB, "RUNNER": "celery", "LEASE_S": 2}
+    env = {name: os.environ[name] for name in PASSTHROUGH if name in os.environ}
+    env.update(
+        DJANGO_SETTINGS_MODULE="webapp.settings", DUET_DATA_DIR=str(tmp_path / "data"),
+        PYTHONPATH=str(django_settings.BASE_DIR), HF_HUB_OFFLINE="1", PYTHONUNBUFFERED="1",
+        DATABASE_URL=shared_database_url(), REDIS_URL=os.environ["REDIS_URL"],
+        DUET_AGENT=collab_settings.DUET_AGENT, DUET_GENERATION_RUNNER="celery",
+        DUET_GENERATION_LEASE_S="2",
+    )  # fmt: skip
+    return env

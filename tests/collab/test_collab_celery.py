@@ -5,12 +5,10 @@ shape); a worker killed mid-turn loses nothing and stores nothing twice. Needs D
 from __future__ import annotations
 
 import os
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from asgiref.sync import sync_to_async
 from collab_helpers import kill_group, open_socket, receive_until, start_worker, wait_for
-from django.conf import settings as django_settings
 
 from webapp.collab.models import AgentGeneration
 from webapp.collab.sessions import create_session
@@ -23,32 +21,6 @@ pytestmark = [
         reason="needs REDIS_URL and DATABASE_URL (a worker process shares them)",
     ),
 ]
-
-
-PASSTHROUGH = ("PATH", "HOME", "LANG", "TMPDIR", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-
-
-def shared_database_url() -> str:
-    """DATABASE_URL pointed at the test database pytest-django created."""
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    name = django_settings.DATABASES["default"]["NAME"]
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-@pytest.fixture
-def celery_runner(collab_settings, tiny_model_dir, tmp_path):
-    """This process dispatches to Celery; returns the environment of workers that share its
-    database, Redis and agent (short leases: a dead worker's turn is redone within seconds)."""
-    collab_settings.DUET_COLLAB = {**collab_settings.DUET_COLLAB, "RUNNER": "celery", "LEASE_S": 2}
-    env = {name: os.environ[name] for name in PASSTHROUGH if name in os.environ}
-    env.update(
-        DJANGO_SETTINGS_MODULE="webapp.settings", DUET_DATA_DIR=str(tmp_path / "data"),
-        PYTHONPATH=str(django_settings.BASE_DIR), HF_HUB_OFFLINE="1", PYTHONUNBUFFERED="1",
-        DATABASE_URL=shared_database_url(), REDIS_URL=os.environ["REDIS_URL"],
-        DUET_AGENT=collab_settings.DUET_AGENT, DUET_GENERATION_RUNNER="celery",
-        DUET_GENERATION_LEASE_S="2",
-    )  # fmt: skip
-    return env
 
 
 async def first_turn_dispatched(owner, task):

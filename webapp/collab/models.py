@@ -68,6 +68,9 @@ class CollabSession(models.Model):
     )
     max_agent_turns = models.PositiveSmallIntegerField(default=10)
     ended_by = models.CharField(max_length=32, blank=True, default="")
+    ended_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the episode ended and waited for its score."
+    )
     scoring_lease_expires_at = models.DateTimeField(
         null=True, blank=True, help_text="Held by the runner scoring the episode."
     )

@@ -266,7 +266,9 @@ def _generate_and_store(session, generation, env, lease: _Lease) -> Turn | None:
 def _end_at_context_limit(session, generation) -> None:
     with transaction.atomic():
         CollabSession.objects.filter(pk=session.pk, status=CollabSession.Status.ACTIVE).update(
-            status=CollabSession.Status.SCORING, ended_by=ENDED_BY_CONTEXT_LIMIT
+            status=CollabSession.Status.SCORING,
+            ended_by=ENDED_BY_CONTEXT_LIMIT,
+            ended_at=timezone.now(),
         )
         _finish_generation(generation, AgentGeneration.Status.DONE)
     from webapp.collab.sessions.scoring import finish_session
@@ -282,6 +284,7 @@ def _after_agent_turn(session, generation, env, stored: int) -> int | None:
             CollabSession.objects.filter(pk=session.pk, status=CollabSession.Status.ACTIVE).update(
                 status=CollabSession.Status.SCORING,
                 ended_by=env.trajectory.meta.get("ended_by", ""),
+                ended_at=timezone.now(),
             )
         elif not env.awaiting_reply:  # the fixed reply is stored: the agent goes again
             next_generation, _ = AgentGeneration.objects.get_or_create(

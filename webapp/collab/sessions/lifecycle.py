@@ -229,7 +229,8 @@ def end_session(session_id: int, user) -> None:
             raise SessionError("not_your_turn", "wait for the agent's turn to finish")
         session.status = CollabSession.Status.SCORING
         session.ended_by = "person"
-        session.save(update_fields=["status", "ended_by"])
+        session.ended_at = timezone.now()
+        session.save(update_fields=["status", "ended_by", "ended_at"])
         _dispatch_after_commit("finish", session.pk)
 
 

@@ -213,6 +213,7 @@ class Command(BaseCommand):
                     "--queues", "default,gpu",
                     "--concurrency", str(options["worker_concurrency"]),
                     "--hostname", "duet@%h",
+                    "--beat",  # one worker, so it runs the scheduler too (sessions/sweep.py)
                     "--loglevel", "INFO",
                 ],
                 env,
