@@ -72,7 +72,7 @@ def config() -> dict:
 
 def test_compose_declares_every_service(config):
     assert set(config["services"]) == {
-        "web", "worker-cpu", "worker-gpu", "vllm", "postgres", "redis"
+        "web", "worker-cpu", "beat", "worker-gpu", "vllm", "postgres", "redis"
     }  # fmt: skip
 
 
@@ -98,7 +98,7 @@ def test_vllm_serves_with_runtime_lora_loading(config):
 
 
 def test_web_and_workers_point_at_postgres_and_redis(config):
-    for name in ("web", "worker-cpu", "worker-gpu"):
+    for name in ("web", "worker-cpu", "beat", "worker-gpu"):
         environment = config["services"][name]["environment"]
         assert environment["DATABASE_URL"].startswith("postgres://duet:pg-secret-for-test@postgres")
         assert environment["REDIS_URL"] == "redis://redis:6379/0"
