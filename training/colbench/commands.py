@@ -30,6 +30,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     validate.set_defaults(handler=_validate_tasks)
     _register_simulate(subparsers)
     _register_evaluate(subparsers)
+    _register_protocol_check(subparsers)
+    colbench = subparsers.add_parser("colbench", help="ColBench data tools")
+    colbench_tools = colbench.add_subparsers(dest="colbench_command", required=True)
+    _register_scripted_dialogues(colbench_tools)
 
 
 def _validate_tasks(args: argparse.Namespace) -> int:
@@ -225,4 +229,109 @@ def _evaluate(args: argparse.Namespace) -> int:
     trajectories = score_trajectories([trajectory for _, trajectory in rows])  # set in place
     write_jsonl(args.out, (scored_row(row, trajectory) for row, trajectory in rows))
     print(json.dumps(summarize(trajectories, args.k)))
+    return 0
+
+
+def _register_protocol_check(subparsers: argparse._SubParsersAction) -> None:
+    check = subparsers.add_parser(
+        "protocol-check",
+        help="how well trajectories follow the ColBench protocol (JSON report)",
+        description=(
+            "Protocol-following metrics of a trajectory file (see "
+            "training/colbench/protocol_checks.py for the exact definitions): backend episodes "
+            "that ask before answering, backend answers that parse and define a function, "
+            "frontend turns that carry one well-formed <html> page; rewards as recorded. Prints "
+            "the report as JSON; exits 2 on a malformed file (file:line: reason)."
+        ),
+    )
+    check.add_argument("input", metavar="FILE", help="trajectory JSONL file")
+    check.set_defaults(handler=_protocol_check)
+
+
+def _protocol_check(args: argparse.Namespace) -> int:
+    import json
+    import sys
+
+    from training.colbench.protocol_checks import protocol_report
+    from training.colbench.tasks import TaskFormatError
+    from training.colbench.trajectories import load_trajectories
+
+    try:
+        trajectories = load_trajectories(args.input)
+    except TaskFormatError as error:
+        print(f"protocol-check: malformed trajectory file:\n{error}", file=sys.stderr)
+        return 2
+    print(json.dumps(protocol_report(trajectories), indent=2))
+    return 0
+
+
+def _register_scripted_dialogues(subparsers: argparse._SubParsersAction) -> None:
+    scripted = subparsers.add_parser(
+        "scripted-dialogues",
+        help="scripted protocol-following dialogues over the bundled tasks (trajectory JSONL)",
+        description=(
+            "Drive the real environments with a scripted agent (backend: asks the function's "
+            "name and one open value, then answers with a short function built from the "
+            "replies; frontend: short Tailwind pages refined from the feedback) against the "
+            "oracle simulators, score with the real rewards, and write official trajectory "
+            "JSONL. Prompts are rendered with the agent's chat template (--agent)."
+        ),
+    )
+    scripted.add_argument("--split", default="train", help="bundled split (default train)")
+    scripted.add_argument(
+        "--kind", choices=("backend", "frontend"), action="append", help="default: both"
+    )
+    scripted.add_argument("--out", required=True, metavar="FILE", help="trajectory JSONL")
+    scripted.add_argument("--per-task", type=int, default=1, metavar="K", help="episodes/task")
+    scripted.add_argument("--seed", type=int, default=0, help="varies wording per episode")
+    scripted.add_argument("--limit", type=int, metavar="N", help="only the first N tasks per kind")
+    scripted.add_argument(
+        "--agent", help="model spec whose chat template formats the prompts (default: tiny agent)"
+    )
+    scripted.add_argument("--no-score", action="store_true", help="leave rewards unset")
+    scripted.set_defaults(handler=_scripted_dialogues)
+
+
+def _scripted_dialogues(args: argparse.Namespace) -> int:
+    import json
+    import sys
+    import time
+
+    from training import paths
+    from training.colbench.protocol_checks import protocol_report
+    from training.colbench.scripted_dialogues import run_scripted, score
+    from training.colbench.simulators.factory import make_simulators
+    from training.colbench.tasks import TaskFormatError, load_tasks
+    from training.colbench.trajectories import write_trajectories
+    from training.llm.spec import load_llm
+
+    if args.per_task < 1:
+        print("--per-task must be at least 1", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    tasks = []
+    for kind in args.kind or ("backend", "frontend"):
+        path = paths.bundled_tasks_dir() / kind / f"{args.split}.jsonl"
+        try:
+            loaded = load_tasks(path, kind=kind)
+        except TaskFormatError as error:
+            print(error, file=sys.stderr)
+            return 2
+        tasks.extend(loaded[: args.limit] if args.limit else loaded)
+    agent = load_llm(args.agent or f"local:{paths.default_agent_path()}")
+    simulators = make_simulators("oracle", {task.kind for task in tasks})
+    try:
+        trajectories = run_scripted(
+            tasks, simulators, agent.chat_prompt, per_task=args.per_task, seed=args.seed
+        )
+        if not args.no_score:
+            score(trajectories)
+    finally:
+        agent.close()
+        for simulator in simulators.values():
+            getattr(simulator, "close", lambda: None)()
+    written = write_trajectories(args.out, trajectories)
+    report = protocol_report(trajectories)
+    report.update(written=written, seconds=round(time.perf_counter() - started, 2))
+    print(json.dumps(report))
     return 0
