@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from training.baselines import commands as baseline_commands
 from training.colbench import commands as colbench_commands
 from training.llm import commands as llm_commands
+from training.minicolbench import commands as minicolbench_commands
 from training.sweet import commands as sweet_commands
 
 
@@ -24,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     sweet_commands.register_train(algorithms)
     baseline_commands.register_train(algorithms)
     sweet_commands.register(subparsers)
+    minicolbench_commands.register(subparsers)
     return parser
 
 
