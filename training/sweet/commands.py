@@ -99,6 +99,40 @@ def _synth_data(args):
     return 0
 
 
+def _critic_quality(args: argparse.Namespace) -> int:
+    from training.colbench.trajectories import load_trajectories
+    from training.sweet.critic_quality import critic_config, critic_quality
+
+    config = critic_config(args.critic, args.overrides)
+    sampler = None
+    if args.samples > 0:
+        from training.llm.spec import load_llm
+
+        sampler = load_llm(check_inference_spec(args.sampler or args.policy))
+    trajectories = load_trajectories(args.data)
+    try:
+        report = critic_quality(
+            args.critic,
+            trajectories,
+            policy=args.policy,
+            config=config,
+            sampler=sampler,
+            samples=args.samples,
+            mutants=args.mutants,
+            hard_negatives=args.hard_negatives,
+            seed=args.seed,
+            details=args.out is not None,
+        )
+    finally:
+        if sampler is not None:
+            sampler.close()
+    if args.out is not None:
+        args.out.write_text(json.dumps(report, indent=2))
+    summary = {k: v for k, v in report.items() if k not in ("points", "trajectories_detail")}
+    print(json.dumps(summary))
+    return 0
+
+
 def register_train(algorithms: argparse._SubParsersAction) -> None:
     """Add ``sweet`` under ``duet train``: the whole pipeline in one run folder."""
     p = algorithms.add_parser(
@@ -176,6 +210,38 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bon.add_argument("--limit", type=int, default=0, help="first N tasks only")
     add_config_args(bon)
     bon.set_defaults(handler=guard(_best_of_n))
+
+    quality = subparsers.add_parser(
+        "critic-quality",
+        help="measure a trained critic on held-out tasks (pair accuracy, ranks-correct-first, "
+        "advantage-outcome correlation)",
+    )
+    quality.add_argument("--critic", type=Path, required=True, help="critic step folder")
+    quality.add_argument(
+        "--data",
+        type=Path,
+        required=True,
+        help="evaluated trajectories of held-out tasks (JSONL); tasks in the critic's "
+        "split.json training side are left out",
+    )
+    quality.add_argument("--policy", required=True, help="local:PATH[@ADAPTER] the critic's base")
+    quality.add_argument("--sampler", help="spec to sample candidates with (default: --policy)")
+    quality.add_argument("--samples", type=int, default=4, help="sampled candidates per point")
+    quality.add_argument("--mutants", type=int, default=3, help="one-detail mutants per point")
+    quality.add_argument(
+        "--hard-negatives", type=int, default=2, help="hard-negative pairs per successful one"
+    )
+    quality.add_argument("--seed", type=int, default=0)
+    quality.add_argument("--out", type=Path, help="write the full report, per-point details too")
+    quality.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a setting of the critic's config.yaml (e.g. candidates.max_tokens=256)",
+    )
+    quality.set_defaults(handler=guard(_critic_quality))
 
     synth = steps.add_parser(
         "synth-data",

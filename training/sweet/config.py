@@ -88,6 +88,10 @@ class CriticConfig:
     """Fraction of TASKS (not pairs) held out for pair accuracy; task-disjoint by construction."""
     max_truth_chars: int = 6000
     """The hidden ground truth is cut to this many characters in the privileged prefix."""
+    hard_negatives: int = 0
+    """Per successful backend trajectory of the training split, up to this many extra pairs
+    against the same dialogue with one detail of the answer's code changed and failing the hidden
+    tests (``training/sweet/hard_negatives.py``); 0: off. Never added to the held-out pairs."""
     train: OptimConfig = field(
         default_factory=lambda: OptimConfig(lr=2e-5, epochs=4, batch_size=2, checkpoint_every=100)
     )
@@ -168,6 +172,8 @@ class SweetConfig:
             problems.append("candidates.fraction: must be in (0, 1]")
         if self.candidates.n < 2:
             problems.append("candidates.n: must be at least 2 (pairs need an upper and lower half)")
+        if self.critic.hard_negatives < 0:
+            problems.append("critic.hard_negatives: must be 0 (off) or more")
         if not 0.0 <= self.critic.heldout_fraction < 1.0:
             problems.append("critic.heldout_fraction: must be in [0, 1)")
         if self.rft.select not in ("best_per_task", "threshold"):

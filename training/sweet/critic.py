@@ -9,6 +9,7 @@ reference log-probs are computed once, before training, without gradients.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,10 +22,11 @@ from training.colbench.tasks import Task
 from training.colbench.trajectories import Turn
 from training.sweet.config import CriticConfig, ModelConfig
 from training.sweet.errors import TrainingDataError
+from training.sweet.hard_negatives import critic_split
 from training.sweet.logprobs import AgentLogprobs, agent_logprobs, collate
 from training.sweet.losses import bradley_terry_loss, critic_score
 from training.sweet.model_loading import ModelRef, frozen_reference, load_base_model, load_tokenizer
-from training.sweet.pairs import TrajectoryPair, split_by_task
+from training.sweet.pairs import TrajectoryPair, write_pairs
 from training.sweet.scoring import CriticScorer
 from training.sweet.sequences import (
     TokenSequence,
@@ -133,7 +135,8 @@ def train_critic(
     started = time.time()
     if not pairs:
         raise TrainingDataError("no trajectory pairs to train the critic on")
-    train_pairs, held_pairs = split_by_task(pairs, critic_cfg.heldout_fraction, run.seed)
+    train_pairs, held_pairs, hard = critic_split(pairs, critic_cfg, run.seed)
+    _write_split(run.out_dir, train_pairs, held_pairs)
     tokenizer = load_tokenizer(run.policy)
     pad_id = tokenizer.pad_token_id
     train_data = tokenize_pairs(tokenizer, train_pairs, critic_cfg, run.model.max_length)
@@ -175,10 +178,37 @@ def train_critic(
         "steps": result.steps,
         "resumed_from": result.resumed_from,
         "heldout_pair_accuracy": evals[-1]["heldout_pair_accuracy"] if evals else None,
+        # the same number, named for what it is: held-out pairs come from tasks no training pair
+        # (rollout or hard negative) has
+        "task_disjoint_pair_accuracy": evals[-1]["heldout_pair_accuracy"] if evals else None,
+        **hard,
         **window,
         "train_seconds": round(time.time() - started, 2),
         "history": result.history,
     }
+
+
+SPLIT_FILE = "split.json"
+"""The critic's task split, in its step folder: which tasks trained it, which were held out."""
+
+
+def _write_split(
+    out_dir: Path, train: Sequence[TrajectoryPair], held: Sequence[TrajectoryPair]
+) -> None:
+    """Record the split (and any hard negatives) so later evaluations can stay task-disjoint."""
+    from training.sweet.trainer import process_state
+
+    if not process_state().is_main_process:
+        return
+    out_dir.mkdir(parents=True, exist_ok=True)
+    split = {
+        "train_tasks": sorted({p.task_id for p in train}),
+        "heldout_tasks": sorted({p.task_id for p in held}),
+    }
+    (out_dir / SPLIT_FILE).write_text(json.dumps(split, indent=1))
+    negatives = [p for p in train if p.rejected.meta.get("hard_negative")]
+    if negatives:
+        write_pairs(out_dir / "hard_negatives.jsonl", negatives)
 
 
 def load_critic(policy: ModelRef, critic_dir: Path, model_cfg: ModelConfig) -> CriticScorer:

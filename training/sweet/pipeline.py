@@ -79,7 +79,7 @@ def run_critic(pairs_path: Path, policy: str, out: Path, config: SweetConfig) ->
         return {**train_critic(load_pairs(pairs_path), config.critic, run), "policy": policy}
 
     metrics = train_in_step(out, config, policy, {"pairs": pairs_path}, train)
-    _log(f"critic: held-out pair accuracy {metrics['heldout_pair_accuracy']}")
+    _log(f"critic: task-disjoint held-out pair accuracy {metrics['heldout_pair_accuracy']}")
     return out
 
 
