@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from training.colbench.mutation import hidden_details, mutate_at
 from training.colbench.tasks import Task, write_task_splits
+from training.colbench.validation import BackendRules
 from training.minicolbench.families import (
     FAMILIES,
     SIGNATURE,
@@ -30,6 +32,7 @@ from training.minicolbench.families import (
 )
 
 SOURCE = "minicolbench"
+MIN_MUTATION_DETAILS = BackendRules().min_details_that_matter
 
 
 @dataclass(frozen=True)
@@ -41,17 +44,55 @@ class MiniTask:
     values: dict[str, Any]
 
 
+def _run(source: str, calls: dict[str, str]) -> list[Any]:
+    """Outputs of ``calls`` against ``source`` (our own generated code, or a mutant of it)."""
+    namespace: dict[str, Any] = {}
+    try:
+        exec(compile(source, "<minicolbench>", "exec"), namespace)
+    except Exception:
+        return [_FAILED] * len(calls)
+    out = []
+    for call in calls.values():
+        try:
+            out.append(eval(call, dict(namespace)))
+        except Exception:
+            out.append(_FAILED)
+    return out
+
+
+_FAILED = object()
+
+
+def mutation_details_that_matter(source: str, calls: dict[str, str]) -> int:
+    """How many of the validator's single-detail mutants (:mod:`training.colbench.mutation`,
+    with the validator's own seeds) change some test output; validation needs two."""
+    truth = _run(source, calls)
+    count = 0
+    for detail in hidden_details(source):
+        mutant = _run(mutate_at(source, [detail.index], random.Random(detail.index)), calls)
+        if any(m is _FAILED or m != t for m, t in zip(mutant, truth, strict=True)):
+            count += 1
+    return count
+
+
 def make_task(
     family: Family, values: dict[str, Any], *, task_id: str, split: str, rng: random.Random
 ) -> Task:
-    """One official backend task for ``family`` with these detail values."""
+    """One official backend task for ``family`` with these detail values.
+
+    Raises :class:`TestsNotFound` when no 10 candidate inputs tell every wrong value apart, or
+    when fewer than :data:`MIN_MUTATION_DETAILS` of the validator's mutants change a test."""
     tests = choose_tests(family, values, rng)
+    calls = {f"test{i + 1}": test_call(family, values, a) for i, a in enumerate(tests)}
+    source = family.source(values)
+    if mutation_details_that_matter(source, calls) < MIN_MUTATION_DETAILS:
+        raise TestsNotFound(f"{task_id}: the validator's mutants would not change the tests")
     return Task(
         id=task_id,
         kind="backend",
         problem_description=family.description,
-        ground_truth=family.source(values),
-        test_cases={f"test{i + 1}": test_call(family, values, a) for i, a in enumerate(tests)},
+        ground_truth=source,
+        test_cases=calls,
         split=split,
         source=SOURCE,
     )
@@ -137,10 +178,13 @@ def task_values(task: Task) -> dict[str, Any]:
     family = task_family(task)
     function = ast.parse(task.ground_truth).body[0]
     assert isinstance(function, ast.FunctionDef)
+    names = set(family.detail_names)
     constants = {
         node.targets[0].id: ast.literal_eval(node.value)
         for node in function.body
-        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+        if isinstance(node, ast.Assign)
+        and isinstance(node.targets[0], ast.Name)
+        and node.targets[0].id in names
     }
     values: dict[str, Any] = {}
     for detail in family.details:
