@@ -116,6 +116,8 @@ class Config:
         return {
             **common,
             "broker_url": "filesystem://",
+            # kombu's transport, publishing atomically (see workers/filesystem_broker.py)
+            "broker_transport": "workers.filesystem_broker:Transport",
             "broker_transport_options": {
                 "data_folder_in": str(queue),
                 "data_folder_out": str(queue),
