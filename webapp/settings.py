@@ -21,6 +21,7 @@ Unset variables give the embedded laptop/test set-up; docs/deploy.md describes p
                                (default without: a thread of the web process; see collab)
     DUET_GENERATION_LEASE_S    seconds without a heartbeat before an agent turn is redone (30)
     DUET_SESSION_SWEEP_S       seconds between sweeps for work abandoned with no socket open (15)
+    DUET_TRACE_TIMINGS         1: live-session messages carry server time stamps (benchmarks)
 """
 
 from __future__ import annotations
@@ -197,6 +198,8 @@ DUET_COLLAB = {
     "THREADS": 4,
     # Celery beat hands work abandoned with no socket open to a new runner this often
     "SWEEP_S": parse_float(os.environ, "DUET_SESSION_SWEEP_S", 15.0),
+    # ack and agent_delta carry a "trace" of time.time() stamps (bench/sessions_load.py); off
+    "TRACE_TIMINGS": os.environ.get("DUET_TRACE_TIMINGS", "").strip() not in ("", "0"),
 }
 if DUET_COLLAB["RUNNER"] not in ("celery", "thread"):
     from webapp.config import ConfigError

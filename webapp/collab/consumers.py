@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -42,6 +43,7 @@ def _after(value) -> int | None:
 
 class SessionConsumer(AsyncWebsocketConsumer):
     session_id: int | None = None
+    _received: float | None = None  # DUET_TRACE_TIMINGS: when the frame being handled came
 
     async def connect(self):
         user = self.scope.get("user")
@@ -98,6 +100,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         if self.session_id is None:
             return
+        self._received = time.time() if settings.DUET_COLLAB.get("TRACE_TIMINGS") else None
         size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
         limit = settings.DUET_COLLAB["MAX_FRAME_BYTES"]
         if size > limit:
@@ -125,7 +128,10 @@ class SessionConsumer(AsyncWebsocketConsumer):
         index, _ = await database_sync_to_async(lifecycle.say)(
             self.session_id, user, client_id, message.get("text")
         )
-        await self._send_json({"type": "ack", "client_id": client_id, "index": index})
+        ack = {"type": "ack", "client_id": client_id, "index": index}
+        if self._received is not None:  # DUET_TRACE_TIMINGS: frame received -> ack sent
+            ack["trace"] = {"received": self._received, "sent": time.time()}
+        await self._send_json(ack)
 
     async def on_resume(self, message):
         await self._send_state(_after(message.get("after")))
@@ -146,7 +152,10 @@ class SessionConsumer(AsyncWebsocketConsumer):
     # -- server → client ---------------------------------------------------------------------
 
     async def collab_event(self, event):
-        await self._send_json(event["payload"])
+        payload = event["payload"]
+        if "trace" in payload and settings.DUET_COLLAB.get("TRACE_TIMINGS"):
+            payload = {**payload, "trace": {**payload["trace"], "sent": time.time()}}
+        await self._send_json(payload)
 
     async def _send_state(self, after: int | None):
         state = await database_sync_to_async(self._state)(after)

@@ -14,6 +14,7 @@ import asyncio
 import logging
 import os
 import threading
+import time
 
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 
@@ -58,6 +59,8 @@ class _Publisher:
     async def _drain(queue: asyncio.Queue) -> None:
         while True:
             layer, group, message = await queue.get()
+            if "trace" in message["payload"]:  # DUET_TRACE_TIMINGS: out of this queue
+                message["payload"]["trace"]["drained"] = time.time()
             try:
                 await layer.group_send(group, message)
             except Exception:  # a lost message is recovered by `state` on reconnect

@@ -211,18 +211,25 @@ def _generate_and_store(session, generation, env, lease: _Lease) -> Turn | None:
     parts: list[str] = []
     sent = 0  # characters already published
     last_sent = 0.0
+    trace = settings.DUET_COLLAB.get("TRACE_TIMINGS")
+    unsent: list[float] = []  # time.time() of each token not yet published (tracing only)
 
     def flush() -> None:
         nonlocal sent, last_sent
         text = "".join(parts)
         if len(text) > sent:
-            events.publish(session.pk, {"type": "agent_delta", "index": index,
-                                        "text": text[sent:], "offset": sent})  # fmt: skip
+            payload = {"type": "agent_delta", "index": index, "text": text[sent:], "offset": sent}
+            if trace:  # oldest and newest token in this delta, and when it was published
+                payload["trace"] = {"first": unsent[0], "last": unsent[-1], "flush": time.time()}
+                unsent.clear()
+            events.publish(session.pk, payload)
             sent, last_sent = len(text), time.monotonic()
         lease.text = text
 
     def on_delta(delta: str, offset: int) -> None:
         lease.check()
+        if trace:
+            unsent.append(time.time())
         parts.append(delta)
         if time.monotonic() - last_sent >= interval:
             flush()
