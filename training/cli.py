@@ -10,6 +10,7 @@ from training.baselines import commands as baseline_commands
 from training.colbench import commands as colbench_commands
 from training.llm import commands as llm_commands
 from training.minicolbench import commands as minicolbench_commands
+from training.minicolbench import repro_commands
 from training.sweet import commands as sweet_commands
 
 
@@ -26,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     baseline_commands.register_train(algorithms)
     sweet_commands.register(subparsers)
     minicolbench_commands.register(subparsers)
+    repro_commands.register(subparsers)
     return parser
 
 
