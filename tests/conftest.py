@@ -12,3 +12,13 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory):
     from training.llm.tiny_model import build_tiny_model, project_texts
 
     return build_tiny_model(tmp_path_factory.mktemp("models") / "tiny", project_texts(), seed=0)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """No persistent connections in tests: sockets' database calls run in the event loop's thread
+    pool (webapp.collab.consumers.in_thread), whose threads would otherwise still hold the test
+    database when pytest-django drops it."""
+    from django.conf import settings
+
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -44,7 +44,7 @@ def collab_settings(settings, tiny_model_dir, tmp_path):
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+def django_db_modify_db_settings(django_db_modify_db_settings, tmp_path_factory):
     """SQLite runs: a file, not shared-cache memory, whose table locks ignore the busy timeout
     and so fail the web process's concurrent writers (agent runner threads) at once."""
     from django.conf import settings
