@@ -156,9 +156,12 @@ def method_policy(out: Path, seed: int, method: str) -> str:
     """The ``local:`` spec of a method's trained policy (full fine-tunes: a model directory).
     A method whose training found no data (recorded ``no_training_data``) keeps the warm start."""
     metrics = out / f"seed{seed}" / method / "metrics.json"
-    if method != "zero_shot" and metrics.is_file():
-        if json.loads(metrics.read_text()).get("no_training_data"):
-            method = "zero_shot"
+    if (
+        method != "zero_shot"
+        and metrics.is_file()
+        and json.loads(metrics.read_text()).get("no_training_data")
+    ):
+        method = "zero_shot"
     if method == "zero_shot":
         return f"local:{out / 'warm_start' / 'sft' / 'model'}"
     if method in SWEET_VARIANTS:
@@ -300,7 +303,11 @@ def run_repro(
         zero = [t for t in heldout_rows if t.meta.get("rollout") == seed]
         results["methods"].setdefault("zero_shot", {})[seed] = {"test": ws.summarize(zero)}
         for method in methods:
-            steps.run(f"seed{seed}/{method}", _trainer(method, data_path, warm, cfg, seed))
+            trained = steps.run(
+                f"seed{seed}/{method}", _trainer(method, data_path, warm, cfg, seed)
+            )
+            if trained.get("no_training_data"):
+                results.setdefault("no_training_data", {}).setdefault(method, []).append(seed)
             steps.run(
                 f"seed{seed}/eval_{method}",
                 _evaluator(
@@ -522,11 +529,19 @@ def render_table(results: dict[str, Any], cfg: dict[str, Any]) -> str:
         "| method | success (test) | tests passed (test) | success (validation) | seeds |",
         "| --- | --- | --- | --- | --- |",
     ]
+    fallback = results.get("no_training_data", {})
     for row in method_rows(results):
+        if row["method"] in fallback:
+            row["label"] += f" † (no training data at seeds {fallback[row['method']]})"
         lines.append(
             f"| {row['label']} | {_fmt(row['test_success'])} | {_fmt(row['test_tests_passed'])} "
             f"| {_fmt(row['validation_success'])} | {row['n']} |"
         )
+    if fallback:
+        lines += [
+            "",
+            "† nothing to learn from (e.g. no successful rollout): that policy is the warm start.",
+        ]
     lines += [
         "",
         "| critic | task-disjoint pair acc. | hard-negative pair acc. | ranks a correct candidate "

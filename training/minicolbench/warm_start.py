@@ -54,20 +54,48 @@ class WarmStartConfig:
     configs/minicolbench.yaml; the repro passes its own sections)."""
 
     seed: int = 0
-    n_train: int = 300
-    n_validation: int = 48
-    n_test: int = 96
-    noise: str = "skip=0.3,irrelevant=0.2,guess=0.15"
-    expert_k: int = 2
+    n_train: int = 150
+    n_validation: int = 30
+    n_test: int = 60
+    noise: str = "skip=0.15,irrelevant=0.1,guess=0.1"
+    expert_k: int = 3
     model: ModelShape = field(default_factory=ModelShape)
-    lr: float = 3e-3
-    epochs: int = 3
-    batch_size: int = 16
+    lr: float = 2e-3
+    epochs: int = 6
+    batch_size: int = 8
     max_steps: int = 0
     max_tokens: int = 160
     """Agent turn length limit when sampling (an answer is a short function)."""
     rollout_batch: int = 64
-    threads: int = 2
+    threads: int = 1
+    simulator: str = "oracle:bm25"
+
+    @classmethod
+    def from_repro_config(cls, cfg: dict[str, Any] | None = None) -> WarmStartConfig:
+        """The warm-start settings of ``configs/minicolbench.yaml`` (or a loaded repro config),
+        so the web app's default agent is built exactly as the benchmark's."""
+        if cfg is None:
+            from training.minicolbench.repro import load_repro_config
+
+            cfg = load_repro_config()
+        w = cfg["warm_start"]
+        return cls(
+            seed=cfg["task_seed"],
+            n_train=cfg["tasks"]["train"],
+            n_validation=cfg["tasks"]["validation"],
+            n_test=cfg["tasks"]["test"],
+            noise=cfg["expert"]["noise"],
+            expert_k=cfg["expert"]["k"],
+            model=ModelShape(**cfg["model"]),
+            lr=w["lr"],
+            epochs=w["epochs"],
+            batch_size=w["batch_size"],
+            max_steps=w.get("max_steps", 0),
+            max_tokens=cfg["rollouts"]["max_tokens"],
+            rollout_batch=cfg["rollouts"]["batch_size"],
+            threads=cfg.get("threads", 1),
+            simulator=cfg.get("simulator", "oracle:bm25"),
+        )
 
 
 def set_threads(threads: int) -> None:
@@ -244,13 +272,13 @@ def build_warm_start(
     """
     from training.colbench.trajectories import write_trajectories
 
-    cfg = copy.deepcopy(config or WarmStartConfig())
+    cfg = copy.deepcopy(config or WarmStartConfig.from_repro_config())
     cfg.seed = seed
     set_threads(cfg.threads)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     started = time.time()
-    simulator = make_simulator()
+    simulator = make_simulator(cfg.simulator)
     tasks = split_tasks(seed, cfg.n_train, cfg.n_validation, cfg.n_test)
     dialogues = expert_dialogues(
         tasks["train"], cfg.noise, seed=seed, k=cfg.expert_k, simulator=simulator
