@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from training import default_agent_commands
 from training.baselines import commands as baseline_commands
 from training.colbench import commands as colbench_commands
 from training.llm import commands as llm_commands
@@ -28,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     sweet_commands.register(subparsers)
     minicolbench_commands.register(subparsers)
     repro_commands.register(subparsers)
+    default_agent_commands.register(subparsers)
     return parser
 
 

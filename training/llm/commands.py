@@ -12,11 +12,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     models_sub = models.add_subparsers(dest="models_command", required=True, metavar="ACTION")
     bootstrap = models_sub.add_parser(
         "bootstrap",
-        help="build the tiny random-init agent model (tokenizer trained on the bundled tasks)",
+        help="install the default agent (the committed, checksummed data/models/default-agent)",
+        description=(
+            "Install the default agent: the small warm-started model committed under "
+            "data/models/default-agent/, after checking its weights against the sha256 in its "
+            "duet-agent.json. --train rebuilds it from scratch instead (training.default_agent); "
+            "--random builds the old random-init tiny model (tests, experiments)."
+        ),
     )
     bootstrap.add_argument("--out", help="model directory (default: var/models/tiny-agent)")
     bootstrap.add_argument("--force", action="store_true", help="rebuild even if it exists")
-    bootstrap.add_argument("--seed", type=int, default=0, help="weight initialisation seed")
+    bootstrap.add_argument("--seed", type=int, default=0, help="seed for --train / --random")
+    how = bootstrap.add_mutually_exclusive_group()
+    how.add_argument("--train", action="store_true", help="rebuild the default agent (minutes)")
+    how.add_argument("--random", action="store_true", help="random-init tiny model instead")
     bootstrap.set_defaults(handler=_bootstrap)
 
     serve = subparsers.add_parser("serve", help="run model servers")
@@ -42,14 +51,31 @@ def _bootstrap(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from training import paths
-    from training.llm.tiny_model import build_tiny_model, project_texts
 
     out = Path(args.out) if args.out else paths.default_agent_path()
     if (out / "config.json").is_file() and not args.force:
         print(f"{out} already exists (use --force to rebuild)")
         return 0
-    build_tiny_model(out, project_texts(), seed=args.seed)
-    print(f"built tiny agent model at {out}")
+    if args.random:
+        from training.llm.tiny_model import build_tiny_model, project_texts
+
+        build_tiny_model(out, project_texts(), seed=args.seed)
+        print(f"built tiny random-init agent model at {out}")
+        return 0
+    if args.train:
+        from training.default_agent import build_default_agent
+
+        build_default_agent(out, seed=args.seed, log=print)
+        print(f"built the default agent at {out}")
+        return 0
+    from training.default_agent import ARTIFACT_DIR, ArtifactError, install_artifact
+
+    try:
+        install_artifact(out, ARTIFACT_DIR)
+    except ArtifactError as error:
+        print(f"duet models bootstrap: {error}", file=sys.stderr)
+        return 2
+    print(f"installed the default agent ({ARTIFACT_DIR}) at {out}")
     return 0
 
 

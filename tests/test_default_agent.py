@@ -1,0 +1,104 @@
+"""The default agent of `make run`: the committed artifact, its install, and its build."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from training import default_agent
+from training.cli import main
+from training.default_agent import ARTIFACT_DIR, RECORD_NAME, WEIGHTS_NAME, Recipe
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    out = tmp_path_factory.mktemp("agent") / "tiny-agent"
+    assert main(["models", "bootstrap", "--out", str(out)]) == 0
+    return out
+
+
+def test_bootstrap_installs_the_committed_artifact(installed):
+    record = json.loads((installed / RECORD_NAME).read_text())
+    assert record == json.loads((ARTIFACT_DIR / RECORD_NAME).read_text())
+    assert default_agent.file_sha256(installed / WEIGHTS_NAME) == record["sha256"]
+    for name in ("config.json", "tokenizer.json", "chat_template.jinja", "generation_config.json"):
+        assert (installed / name).is_file(), name
+
+
+def test_bootstrap_refuses_an_artifact_whose_weights_do_not_match(tmp_path, monkeypatch, capsys):
+    corrupted = tmp_path / "artifact"
+    shutil.copytree(ARTIFACT_DIR, corrupted)
+    weights = bytearray((corrupted / WEIGHTS_NAME).read_bytes())
+    weights[-1] ^= 0xFF
+    (corrupted / WEIGHTS_NAME).write_bytes(bytes(weights))
+    monkeypatch.setattr(default_agent, "ARTIFACT_DIR", corrupted)
+    out = tmp_path / "agent"
+    assert main(["models", "bootstrap", "--out", str(out)]) == 2
+    assert "does not match" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_installed_agent_loads_with_transformers_and_the_local_engine(installed):
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from training.llm.base import SamplingParams
+    from training.llm.spec import load_llm
+
+    model = AutoModelForCausalLM.from_pretrained(str(installed))
+    tokenizer = AutoTokenizer.from_pretrained(str(installed))
+    assert model.config.vocab_size == len(tokenizer)
+    agent = load_llm(f"local:{installed}")
+    try:
+        prompt = agent.chat_prompt([{"role": "user", "content": "Hello"}])
+        [[completion]] = agent.generate([prompt], SamplingParams(temperature=0.0, max_tokens=8))
+        assert isinstance(completion.text, str)
+    finally:
+        agent.close()
+
+
+def test_greedy_first_turn_on_a_backend_test_task_is_a_question(installed):
+    """The acceptance in miniature: the first agent turn asks, it does not answer."""
+    from training.colbench import protocol
+    from training.colbench.environments import make_environment
+    from training.llm.base import SamplingParams
+    from training.llm.spec import load_llm
+
+    task = default_agent.bundled_tasks("test", ("backend",))[0]
+    env = make_environment("backend", None)
+    env.reset(task)
+    agent = load_llm(f"local:{installed}")
+    try:
+        prompt = agent.chat_prompt(env.agent_messages())
+        [[completion]] = agent.generate([prompt], SamplingParams(temperature=0.0, max_tokens=64))
+    finally:
+        agent.close()
+    assert protocol.ANSWER_MARKER not in completion.text
+    assert "?" in completion.text
+
+
+def test_build_default_agent_runs_end_to_end_on_a_tiny_budget(tmp_path):
+    recipe = Recipe(
+        backend_per_task=1,
+        frontend_per_task=0,
+        minicolbench_tasks=4,
+        task_limit=3,
+        simulator="oracle:bm25",
+        vocab_size=600,
+        num_layers=1,
+        context_length=1024,
+        max_steps=2,
+        batch_size=2,
+        evaluate=False,
+    )
+    out = default_agent.build_default_agent(
+        tmp_path / "agent", seed=1, progress=False, recipe=recipe
+    )
+    record = json.loads((out / RECORD_NAME).read_text())
+    assert record["training"]["steps"] == 2
+    assert record["data"]["backend_episodes"] == 3
+    assert record["sha256"] == default_agent.file_sha256(out / WEIGHTS_NAME)
+    assert record["test_metrics"] is None
+    default_agent.verify_artifact(out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["agent"]  # no build leftovers
