@@ -229,9 +229,8 @@ def tokenizer_corpus(data: BuildData) -> list[str]:
 def build_tokenizer(texts: Sequence[str], vocab_size: int, max_token_chars: int = 32) -> Any:
     """Byte-level BPE whose merges may span spaces within a chunk (see the module docstring)."""
     from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import PreTrainedTokenizerFast
 
-    from training.llm.tiny_model import BOS, CHAT_TEMPLATE, EOS, PAD, SPECIAL_TOKENS, TURN_START
+    from training.llm.tiny_model import SPECIAL_TOKENS, chat_tokenizer
 
     tokenizer = Tokenizer(models.BPE())
     tokenizer.pre_tokenizer = pre_tokenizers.Sequence(
@@ -250,18 +249,7 @@ def build_tokenizer(texts: Sequence[str], vocab_size: int, max_token_chars: int 
         show_progress=False,
     )
     tokenizer.train_from_iterator(list(texts), trainer=trainer)
-    fast = PreTrainedTokenizerFast(
-        tokenizer_object=tokenizer,
-        bos_token=BOS,
-        eos_token=EOS,
-        pad_token=PAD,
-        additional_special_tokens=[TURN_START],
-        model_max_length=None,
-        padding_side="left",
-        clean_up_tokenization_spaces=False,
-    )
-    fast.chat_template = CHAT_TEMPLATE
-    return fast
+    return chat_tokenizer(tokenizer)
 
 
 def init_model(tokenizer: Any, recipe: Recipe, out_dir: Path) -> Path:

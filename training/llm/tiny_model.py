@@ -104,7 +104,6 @@ def _task_file_texts(file: Path) -> Iterator[str]:
 def build_tokenizer(texts: Iterable[str], vocab_size: int):
     """Train a byte-level BPE (every byte is in the alphabet, so any text encodes)."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
-    from transformers import PreTrainedTokenizerFast
 
     tokenizer = Tokenizer(models.BPE())
     tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
@@ -118,6 +117,14 @@ def build_tokenizer(texts: Iterable[str], vocab_size: int):
         show_progress=False,
     )
     tokenizer.train_from_iterator(list(texts), trainer=trainer)
+    return chat_tokenizer(tokenizer)
+
+
+def chat_tokenizer(tokenizer):
+    """A trained ``tokenizers.Tokenizer`` as a transformers tokenizer with Duet's special tokens
+    and chat template (left padding, as batched decoding needs)."""
+    from transformers import PreTrainedTokenizerFast
+
     fast = PreTrainedTokenizerFast(
         tokenizer_object=tokenizer,
         bos_token=BOS,
