@@ -38,4 +38,3 @@ def test_a_ground_truth_output_holding_nan_is_reported_by_test_name(sandbox, nan
 def test_a_ground_truth_without_nan_is_not_reported_for_it(sandbox):
     task = Task("be-nan", "backend", "I want a ratio.", RATIO.format(nan="None"), CALLS)
     assert not any("NaN" in p for p in check_backend_task(task, 1, sandbox).problems)
-
