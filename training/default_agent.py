@@ -254,35 +254,19 @@ def build_tokenizer(texts: Sequence[str], vocab_size: int, max_token_chars: int 
 
 def init_model(tokenizer: Any, recipe: Recipe, out_dir: Path) -> Path:
     """Write a random-init Llama of the recipe's shape (and the tokenizer) to ``out_dir``."""
-    import torch
-    from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM
+    from transformers import GenerationConfig
+
+    from training.llm.tiny_model import init_llama
 
     head_dim = recipe.hidden_size // recipe.num_heads
     if head_dim < 32 or head_dim * recipe.num_heads != recipe.hidden_size:
         raise ValueError("head size must divide hidden_size and be >= 32 (vLLM's CPU attention)")
-    config = LlamaConfig(
-        vocab_size=len(tokenizer),
-        hidden_size=recipe.hidden_size,
-        intermediate_size=recipe.intermediate_size,
-        num_hidden_layers=recipe.num_layers,
-        num_attention_heads=recipe.num_heads,
-        num_key_value_heads=recipe.num_kv_heads,
-        head_dim=head_dim,
-        max_position_embeddings=recipe.context_length,
-        initializer_range=0.02,
-        rope_theta=10000.0,
-        tie_word_embeddings=False,
-        bos_token_id=tokenizer.bos_token_id,
-        eos_token_id=tokenizer.eos_token_id,
-        pad_token_id=tokenizer.pad_token_id,
-        dtype="float32",
-    )
-    state = torch.random.get_rng_state()
-    try:
-        torch.manual_seed(recipe.seed)
-        model = LlamaForCausalLM(config).eval()
-    finally:
-        torch.random.set_rng_state(state)
+    model = init_llama(
+        tokenizer, seed=recipe.seed, hidden_size=recipe.hidden_size,
+        intermediate_size=recipe.intermediate_size, num_layers=recipe.num_layers,
+        num_heads=recipe.num_heads, num_kv_heads=recipe.num_kv_heads,
+        context_length=recipe.context_length,
+    )  # fmt: skip
     model.generation_config = _generation_config(tokenizer, GenerationConfig)
     model.save_pretrained(out_dir, safe_serialization=True)
     tokenizer.save_pretrained(out_dir)

@@ -160,8 +160,7 @@ def build_tiny_model(
     sibling and renamed into place, so a crash never leaves a half-written model behind; an
     existing ``out_dir`` is replaced.
     """
-    import torch
-    from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM
+    from transformers import GenerationConfig
 
     head_dim = hidden_size // num_heads
     if head_dim * num_heads != hidden_size:
@@ -170,29 +169,11 @@ def build_tiny_model(
         raise ValueError(f"head size {head_dim} < 32: vLLM's CPU attention cannot run it")
 
     tokenizer = build_tokenizer(texts, vocab_size)
-    config = LlamaConfig(
-        vocab_size=len(tokenizer),
-        hidden_size=hidden_size,
-        intermediate_size=intermediate_size,
-        num_hidden_layers=num_layers,
-        num_attention_heads=num_heads,
-        num_key_value_heads=num_kv_heads,
-        head_dim=head_dim,
-        max_position_embeddings=context_length,
-        initializer_range=init_std,
-        rope_theta=10000.0,
-        tie_word_embeddings=False,
-        bos_token_id=tokenizer.bos_token_id,
-        eos_token_id=tokenizer.eos_token_id,
-        pad_token_id=tokenizer.pad_token_id,
-        dtype="float32",
-    )
-    generator_state = torch.random.get_rng_state()
-    try:
-        torch.manual_seed(seed)
-        model = LlamaForCausalLM(config).eval()
-    finally:
-        torch.random.set_rng_state(generator_state)
+    model = init_llama(
+        tokenizer, seed=seed, hidden_size=hidden_size, intermediate_size=intermediate_size,
+        num_layers=num_layers, num_heads=num_heads, num_kv_heads=num_kv_heads,
+        context_length=context_length, init_std=init_std,
+    )  # fmt: skip
     model.generation_config = GenerationConfig(
         bos_token_id=tokenizer.bos_token_id,
         eos_token_id=tokenizer.eos_token_id,
@@ -248,3 +229,45 @@ def build_tiny_adapter(
     out = Path(out_dir)
     model.save_pretrained(out, safe_serialization=True)
     return out
+
+
+def init_llama(
+    tokenizer,
+    *,
+    seed: int,
+    hidden_size: int,
+    intermediate_size: int,
+    num_layers: int,
+    num_heads: int,
+    num_kv_heads: int,
+    context_length: int,
+    init_std: float = 0.02,
+):
+    """A random-init float32 ``LlamaForCausalLM`` sized to ``tokenizer``, from ``seed`` alone
+    (torch's global generator is restored afterwards)."""
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    config = LlamaConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=hidden_size,
+        intermediate_size=intermediate_size,
+        num_hidden_layers=num_layers,
+        num_attention_heads=num_heads,
+        num_key_value_heads=num_kv_heads,
+        head_dim=hidden_size // num_heads,
+        max_position_embeddings=context_length,
+        initializer_range=init_std,
+        rope_theta=10000.0,
+        tie_word_embeddings=False,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+        dtype="float32",
+    )
+    generator_state = torch.random.get_rng_state()
+    try:
+        torch.manual_seed(seed)
+        return LlamaForCausalLM(config).eval()
+    finally:
+        torch.random.set_rng_state(generator_state)
