@@ -101,12 +101,46 @@ def _task_file_texts(file: Path) -> Iterator[str]:
                 yield from (call for call in tests.values() if isinstance(call, str))
 
 
-def build_tokenizer(texts: Iterable[str], vocab_size: int):
-    """Train a byte-level BPE (every byte is in the alphabet, so any text encodes)."""
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+CODE_PIECES = r" ?[A-Za-z_][A-Za-z0-9_]*| ?-?[0-9]+(?:\.[0-9]+)?| ?[^\sA-Za-z0-9_]+|\s+"
+"""Pre-tokenizer pieces for ``pieces="code"``: a whole identifier (``daily_rate``) or number
+(``-1.35``) with its leading space, a punctuation run, or whitespace. GPT-2's pieces cut at every
+underscore and decimal point, so copying a stated value back into code would take several tokens
+whose boundaries differ between prose and code."""
+
+
+def build_tokenizer(
+    texts: Iterable[str], vocab_size: int, *, pieces: str = "words", whole: Iterable[str] = ()
+):
+    """Train a byte-level BPE (every byte is in the alphabet, so any text encodes).
+
+    ``pieces`` decides where merges may not cross: ``words`` is GPT-2's split (letters, digits and
+    punctuation apart), ``code`` is :data:`CODE_PIECES`. Each text of ``whole`` becomes one token
+    wherever it occurs verbatim (a fixed system prompt: hundreds of tokens saved per sequence, and
+    it decodes back to the same text).
+    """
+    from tokenizers import (
+        AddedToken,
+        Regex,
+        Tokenizer,
+        decoders,
+        models,
+        pre_tokenizers,
+        processors,
+        trainers,
+    )
 
     tokenizer = Tokenizer(models.BPE())
-    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    if pieces == "words":
+        tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    elif pieces == "code":
+        tokenizer.pre_tokenizer = pre_tokenizers.Sequence(
+            [
+                pre_tokenizers.Split(Regex(CODE_PIECES), behavior="isolated"),
+                pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
+            ]
+        )
+    else:
+        raise ValueError(f"unknown pieces {pieces!r} (words or code)")
     tokenizer.decoder = decoders.ByteLevel()
     tokenizer.post_processor = processors.ByteLevel(trim_offsets=False)
     trainer = trainers.BpeTrainer(
@@ -117,6 +151,7 @@ def build_tokenizer(texts: Iterable[str], vocab_size: int):
         show_progress=False,
     )
     tokenizer.train_from_iterator(list(texts), trainer=trainer)
+    tokenizer.add_tokens([AddedToken(text, normalized=False) for text in whole])
     return chat_tokenizer(tokenizer)
 
 
@@ -152,6 +187,8 @@ def build_tiny_model(
     intermediate_size: int = 256,
     context_length: int = 4096,
     init_std: float = 0.02,
+    pieces: str = "words",
+    whole: Iterable[str] = (),
 ) -> Path:
     """Write a random-init Llama chat model and its tokenizer to ``out_dir``; return the path.
 
@@ -168,7 +205,7 @@ def build_tiny_model(
     if head_dim < 32:
         raise ValueError(f"head size {head_dim} < 32: vLLM's CPU attention cannot run it")
 
-    tokenizer = build_tokenizer(texts, vocab_size)
+    tokenizer = build_tokenizer(texts, vocab_size, pieces=pieces, whole=whole)
     model = init_llama(
         tokenizer, seed=seed, hidden_size=hidden_size, intermediate_size=intermediate_size,
         num_layers=num_layers, num_heads=num_heads, num_kv_heads=num_kv_heads,

@@ -209,6 +209,28 @@ def tokenizer_texts(tasks: Iterable[Task], trajectories: Iterable[Trajectory] = 
         texts += [detail.question for detail in family.details]
     texts += [task.ground_truth for task in tasks]
     texts += [dialogue_text(t) for t in trajectories]
+    return texts + detail_value_texts()
+
+
+DETAIL_VALUE_REPEATS = 4
+
+
+def detail_value_texts(repeats: int = DETAIL_VALUE_REPEATS) -> list[str]:
+    """Every value every family's details can take, as the oracle states it and as code assigns
+    it, a few times each: the tokenizer then gives each value one token, whatever the split.
+
+    Values are the families' domains (public, like the function bodies), so held-out tasks leak
+    nothing through them: their combinations are new, their single values are not.
+    """
+    from training.minicolbench.families import FAMILIES, SIGNATURE
+
+    texts = []
+    for family in FAMILIES:
+        for detail in family.details:
+            if detail.name == SIGNATURE:
+                continue
+            for value in detail.values:
+                texts += [f"{detail.name} is {value!r}.\n    {detail.name} = {value!r}"] * repeats
     return texts
 
 

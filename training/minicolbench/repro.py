@@ -6,11 +6,13 @@ rerun skips complete steps, so an interrupted run resumes)::
     OUT/tasks/            train / validation / test task JSONL + ids.json (generator seed fixed)
     OUT/expert/           noisy expert dialogues on TRAIN tasks (the SFT data)
     OUT/warm_start/       tokenizer + random-init model (base/) and the SFT policy (sft/model)
-    OUT/rollouts/         k rollouts per TRAIN task from the warm-started policy (shared data)
-    OUT/heldout/          warm policy on TEST tasks, k per task: zero-shot rows (rollout s for
-                          seed s) and the held-out trajectories the critics are measured on
+    OUT/rollouts/         k rollouts per TRAIN task (``rollouts.tasks`` of them, spread over the
+                          families) from the warm-started policy: the shared RL data
+    OUT/heldout/          warm policy on TEST tasks, k per task at the rollout temperature: the
+                          held-out trajectories the critics are measured on
     OUT/seed{S}/{method}/ one method's training on the shared rollouts
-    OUT/seed{S}/eval_{method}/  its evaluation on TEST (and VALIDATION) tasks
+    OUT/seed{S}/eval_{method}/  its evaluation on TEST (and VALIDATION) tasks; eval_zero_shot
+                          is the warm start's, evaluated the same way
     OUT/seed{S}/critic_{variant}/  critic_quality of that seed's critic on OUT/heldout
     OUT/results.json, OUT/table.md, OUT/minicolbench.png
 
@@ -187,7 +189,7 @@ def run_repro(
     ws.set_threads(int(cfg.get("threads", 2)))
     started = time.time()
     (out / "config.yaml").write_text(yaml.safe_dump({**cfg, "seeds": seeds}, sort_keys=False))
-    per_seed = len(methods) * 2 + len([v for v in critic_variants if v in SWEET_VARIANTS])
+    per_seed = 1 + len(methods) * 2 + len([v for v in critic_variants if v in SWEET_VARIANTS])
     steps = Steps(out, total=5 + len(seeds) * per_seed, progress=progress)
     simulator = ws.make_simulator(cfg.get("simulator", "oracle:bm25"))
     warm = method_policy(out, 0, "zero_shot")
@@ -238,7 +240,9 @@ def run_repro(
             max_length=shape.context_length,
         )
         history = metrics.pop("history", [])
-        check = ws.policy_rollouts(warm, validation, seed=0, **rollout_kw)
+        check = ws.policy_rollouts(
+            warm, validation, temperature=cfg["eval"]["temperature"], seed=0, **rollout_kw
+        )
         write_trajectories(folder / "validation.jsonl", check)
         return {
             "sft_steps": metrics.get("steps"),
@@ -259,7 +263,7 @@ def run_repro(
             agent = ScriptedExpert(parse_noise(cfg["expert"]["noise"]), seed=cfg["task_seed"] + 1)
         data = ws.policy_rollouts(
             agent,
-            train,
+            ws.spread(train, r.get("tasks")),
             k=r["k"],
             temperature=r["temperature"],
             seed=cfg["task_seed"],
@@ -281,13 +285,12 @@ def run_repro(
     data_path = out / "rollouts" / "rollouts.jsonl"
 
     def heldout(folder: Path) -> dict[str, Any]:
-        e = cfg["eval"]
-        k = max(int(cfg["critic_metrics"]["heldout_k"]), max(seeds) + 1)
+        k = int(cfg["critic_metrics"]["heldout_k"])
         rows = ws.policy_rollouts(
             warm,
             test,
             k=k,
-            temperature=e["temperature"],
+            temperature=cfg["rollouts"]["temperature"],
             seed=10_000,
             progress=progress,
             **rollout_kw,
@@ -300,14 +303,13 @@ def run_repro(
 
     results: dict[str, Any] = {"seeds": seeds, "methods": {}, "critics": {}}
     for seed in seeds:
-        zero = [t for t in heldout_rows if t.meta.get("rollout") == seed]
-        results["methods"].setdefault("zero_shot", {})[seed] = {"test": ws.summarize(zero)}
-        for method in methods:
-            trained = steps.run(
-                f"seed{seed}/{method}", _trainer(method, data_path, warm, cfg, seed)
-            )
-            if trained.get("no_training_data"):
-                results.setdefault("no_training_data", {}).setdefault(method, []).append(seed)
+        for method in ["zero_shot", *methods]:
+            if method != "zero_shot":
+                trained = steps.run(
+                    f"seed{seed}/{method}", _trainer(method, data_path, warm, cfg, seed)
+                )
+                if trained.get("no_training_data"):
+                    results.setdefault("no_training_data", {}).setdefault(method, []).append(seed)
             steps.run(
                 f"seed{seed}/eval_{method}",
                 _evaluator(

@@ -32,20 +32,22 @@ from typing import Any
 from training.colbench.tasks import Task
 from training.colbench.trajectories import Trajectory
 
-SYSTEM_PROMPT_REPEATS = 64
-"""The agent's system prompt opens every prompt; repeating it in the tokenizer corpus makes BPE
-merge it into few tokens, which shortens every training and sampling sequence."""
+ROLE_HEADER_REPEATS = 64
+"""How often the chat template's role names go into the tokenizer corpus, so each is one token."""
 
 
 @dataclass
 class ModelShape:
-    vocab_size: int = 1024
+    vocab_size: int = 2048
     hidden_size: int = 128
     num_layers: int = 4
     num_heads: int = 4
     num_kv_heads: int = 2
     intermediate_size: int = 384
     context_length: int = 1024
+    pieces: str = "code"
+    """Tokenizer pre-tokenization (:func:`training.llm.tiny_model.build_tokenizer`): ``code``
+    keeps identifiers and numbers whole, so a stated value is copied into code as one token."""
 
 
 @dataclass
@@ -54,15 +56,15 @@ class WarmStartConfig:
     configs/minicolbench.yaml; the repro passes its own sections)."""
 
     seed: int = 0
-    n_train: int = 150
+    n_train: int = 1200
     n_validation: int = 30
     n_test: int = 60
     noise: str = "skip=0.15,irrelevant=0.1,guess=0.1"
-    expert_k: int = 3
+    expert_k: int = 1
     model: ModelShape = field(default_factory=ModelShape)
     lr: float = 2e-3
-    epochs: int = 6
-    batch_size: int = 8
+    epochs: int = 16
+    batch_size: int = 16
     max_steps: int = 0
     max_tokens: int = 160
     """Agent turn length limit when sampling (an answer is a short function)."""
@@ -119,6 +121,14 @@ def make_simulator(name: str = "oracle:bm25"):
     raise ValueError(f"unknown simulator {name!r} (oracle or oracle:bm25)")
 
 
+def spread(tasks: Sequence[Task], n: int | None) -> list[Task]:
+    """``n`` tasks taken evenly through ``tasks`` (every family stays represented); all when
+    ``n`` is falsy or not smaller."""
+    if not n or n >= len(tasks):
+        return list(tasks)
+    return [tasks[(i * len(tasks)) // n] for i in range(n)]
+
+
 def split_tasks(seed: int, n_train: int, n_validation: int, n_test: int) -> dict[str, list[Task]]:
     """Generated tasks: ``train`` and ``validation`` come from the generator's train split
     (validation = every k-th, so each family is represented), ``test`` is its test split."""
@@ -146,11 +156,19 @@ def expert_dialogues(
 
 
 def tokenizer_corpus(train_tasks: Sequence[Task], dialogues: Sequence[Trajectory]) -> list[str]:
-    from training.colbench.environments import BackendEnvironment
     from training.minicolbench.measure import tokenizer_texts
 
-    system = BackendEnvironment().system_prompt()
-    return [*tokenizer_texts(train_tasks, dialogues), *([system] * SYSTEM_PROMPT_REPEATS)]
+    roles = ["system\nuser\nassistant\n"] * ROLE_HEADER_REPEATS
+    return [*tokenizer_texts(train_tasks, dialogues), *roles]
+
+
+def whole_token_texts() -> list[str]:
+    """Texts the tokenizer keeps as one token: the agent's fixed system prompt (~170 BPE tokens
+    otherwise, more than half of every sequence). The model still reads the same text, and the
+    prompt decodes back verbatim; a different prompt falls back to ordinary tokens."""
+    from training.colbench.environments import BackendEnvironment
+
+    return [BackendEnvironment().system_prompt()]
 
 
 def build_base_model(out_dir: Path, texts: Sequence[str], shape: ModelShape, seed: int) -> Path:
@@ -167,6 +185,8 @@ def build_base_model(out_dir: Path, texts: Sequence[str], shape: ModelShape, see
         num_kv_heads=shape.num_kv_heads,
         intermediate_size=shape.intermediate_size,
         context_length=shape.context_length,
+        pieces=shape.pieces,
+        whole=whole_token_texts(),
     )
 
 
