@@ -124,3 +124,20 @@ def test_tokenizer_corpus_is_train_only() -> None:
     corpus = "\n".join(tokenizer_corpus(split["train"], []))
     for task in split["test"] + split["validation"]:
         assert task.ground_truth not in corpus
+
+
+def test_overrides_set_nested_keys_with_yaml_values() -> None:
+    from training.minicolbench.repro import parse_overrides
+
+    cfg = load_repro_config(
+        overrides=parse_overrides(["rollouts.temperature=0.5", "methods=[rft, sweet_hn]"])
+    )
+    assert cfg["rollouts"]["temperature"] == 0.5 and cfg["rollouts"]["k"] == 4
+    assert cfg["methods"] == ["rft", "sweet_hn"]
+
+
+def test_an_override_without_a_value_is_refused() -> None:
+    from training.minicolbench.repro import parse_overrides
+
+    with pytest.raises(ValueError, match="KEY=VALUE"):
+        parse_overrides(["rollouts.temperature"])

@@ -80,6 +80,21 @@ def load_repro_config(
     return data
 
 
+def parse_overrides(items: Sequence[str]) -> dict[str, Any]:
+    """``["rollouts.temperature=0.5", "methods=[rft, sweet]"]`` as a nested dict (YAML values)."""
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ValueError(f"override {item!r} is not KEY=VALUE")
+        *parents, leaf = key.strip().split(".")
+        node = out
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = yaml.safe_load(value)
+    return out
+
+
 def sweet_config(cfg: dict[str, Any], seed: int, variant: str) -> Any:
     """The SweetConfig of one method at one seed: the shared ``sweet`` section, the matched
     policy budget, and the variant's critic setting."""

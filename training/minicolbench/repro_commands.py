@@ -22,6 +22,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     mcb.add_argument("--config", help="YAML config (default configs/minicolbench.yaml)")
     mcb.add_argument("--quick", action="store_true", help="small sizes (under 10 minutes)")
     mcb.add_argument("--seeds", help="comma-separated training/evaluation seeds, e.g. 0,1,2")
+    mcb.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a config value (dotted key, YAML value), e.g. rollouts.temperature=0.5",
+    )
     mcb.add_argument("--no-progress", action="store_true", help="no progress bars")
     mcb.set_defaults(handler=_minicolbench)
 
@@ -31,9 +39,11 @@ def _minicolbench(args: argparse.Namespace) -> int:
     import time
     from pathlib import Path
 
-    from training.minicolbench.repro import load_repro_config, run_repro
+    from training.minicolbench.repro import load_repro_config, parse_overrides, run_repro
 
-    cfg = load_repro_config(args.config, quick=args.quick)
+    cfg = load_repro_config(
+        args.config, quick=args.quick, overrides=parse_overrides(args.overrides)
+    )
     seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else None
     started = time.time()
     results = run_repro(args.out, cfg, seeds=seeds, progress=not args.no_progress)
