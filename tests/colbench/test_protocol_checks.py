@@ -68,6 +68,18 @@ def test_a_page_without_a_body_is_not_well_formed():
     assert not well_formed_page("<html><head><title>x</title></head><div>hi</div></html>")
 
 
+def test_a_garbled_final_page_counts_as_a_final_page_but_not_as_a_well_formed_one():
+    """The environment takes any <html>...</html> snippet as the final answer; the report tells
+    a garbled one (here <h1> closed by </h2>, as the first default agent wrote) apart."""
+    task = Task("f1", "frontend", "A page for my bakery.", PAGE, {})
+    garbled = PAGE.replace("</h1>", "</h2>")
+    history = [Turn("user", task.problem_description), Turn("assistant", f"OUTPUT:\n{garbled}")]
+    report = protocol_report([Trajectory(task, history, answer=garbled)])["frontend"]
+    assert report["episodes_with_final_page"] == 1.0
+    assert report["episodes_with_well_formed_final_page"] == 0.0
+    assert report["turns_with_one_page"] == 0.0
+
+
 def test_criteria_report_whether_each_threshold_is_met():
     report = protocol_report([_backend("Name?", "I WANT TO ANSWER:\ndef f(x):\n    return 1")])
     criteria = report["criteria"]

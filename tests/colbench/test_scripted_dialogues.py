@@ -81,6 +81,20 @@ def test_scripted_frontend_turns_carry_one_well_formed_page():
     assert second.startswith(ANSWER_MARKER)
 
 
+def test_scripted_frontend_variants_show_one_to_six_drafts_before_answering():
+    """Six episodes of one task differ: variant v shows v + 1 drafts, then answers."""
+    feedback = "The background of my page is dark blue, not white."
+    for variant in range(6):
+        messages = [{"role": "system", "content": "s"}, {"role": "user", "content": "A bakery."}]
+        turns = []
+        while not turns or not turns[-1].startswith(ANSWER_MARKER):
+            turns.append(frontend_turn(messages, variant=variant))
+            messages += [{"role": "assistant", "content": turns[-1]}]
+            messages += [{"role": "user", "content": feedback}]
+        assert len(turns) == variant + 2
+        assert all(well_formed_page(shown_text(turn)) for turn in turns)
+
+
 def test_scripted_frontend_refines_the_page_from_feedback():
     spec = draft_page("I own a coffee shop and want our menu online.")
     refined = apply_feedback(

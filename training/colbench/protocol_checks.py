@@ -27,6 +27,11 @@ Frontend (per agent turn)
     ``OUTPUT:``, as the protocol shows it) carries exactly one well-formed page
     (:func:`count_html_pages`, :func:`well_formed_page`).
 
+    ``episodes_with_final_page``: fraction of frontend episodes that have a final answer, i.e. the
+    environment found an ``<html>…</html>`` snippet in some turn (a loose match: any text between
+    the tags, garbled or not). ``episodes_with_well_formed_final_page``: the same with the final
+    answer also a well-formed page. The first can be 1.0 while ``turns_with_one_page`` is 0.0.
+
 A *well-formed page* is, tokenised by the standard library's :class:`html.parser.HTMLParser`:
 exactly one ``<html>`` start tag and one ``</html>`` end tag, the first before the second; between
 them every element is closed by its own end tag in nesting order (void elements such as ``<meta>``,
@@ -247,6 +252,10 @@ def frontend_report(trajectories: Sequence[Trajectory]) -> dict[str, Any]:
         "turns_with_one_page": _fraction(with_page, len(turns)),
         "episodes_with_final_page": _fraction(
             sum(t.answer is not None for t in trajectories), len(trajectories)
+        ),
+        "episodes_with_well_formed_final_page": _fraction(
+            sum(t.answer is not None and well_formed_page(t.answer) for t in trajectories),
+            len(trajectories),
         ),
         "reward": _reward_summary(trajectories),
     }

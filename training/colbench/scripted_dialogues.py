@@ -34,7 +34,8 @@ Frontend
     main heading, images, footer, buttons, sections, bands) to the page's spec.
 
 ``--per-task K`` varies the wording of questions and the number of refinements per episode
-(seeded), so K episodes of one task are not all the same.
+(seeded; up to six variants), so K episodes of one task are not all the same: a frontend episode
+shows 1 to 6 drafts before its final answer (fewer when the person says the page already matches).
 """
 
 from __future__ import annotations
@@ -563,7 +564,7 @@ def frontend_turn(messages: Sequence[Message], variant: int = 0) -> str:
     replies = _user_replies(messages)
     for reply in replies:
         spec = apply_feedback(spec, reply)
-    refinements = 1 + variant % 3  # drafts shown before the final answer: 1, 2 or 3
+    refinements = 1 + variant % 6  # drafts shown before the final answer: 1 to 6
     done = bool(replies) and replies[-1].startswith("Your page looks just like")
     if done or _agent_turns(messages) >= refinements:
         return f"{protocol.ANSWER_MARKER}\n{render_page(spec)}"
