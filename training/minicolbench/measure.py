@@ -209,7 +209,7 @@ def tokenizer_texts(tasks: Iterable[Task], trajectories: Iterable[Trajectory] = 
         texts += [detail.question for detail in family.details]
     texts += [task.ground_truth for task in tasks]
     texts += [dialogue_text(t) for t in trajectories]
-    return texts + detail_value_texts()
+    return texts
 
 
 DETAIL_VALUE_REPEATS = 4

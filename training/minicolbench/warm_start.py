@@ -156,10 +156,10 @@ def expert_dialogues(
 
 
 def tokenizer_corpus(train_tasks: Sequence[Task], dialogues: Sequence[Trajectory]) -> list[str]:
-    from training.minicolbench.measure import tokenizer_texts
+    from training.minicolbench.measure import detail_value_texts, tokenizer_texts
 
     roles = ["system\nuser\nassistant\n"] * ROLE_HEADER_REPEATS
-    return [*tokenizer_texts(train_tasks, dialogues), *roles]
+    return [*tokenizer_texts(train_tasks, dialogues), *detail_value_texts(), *roles]
 
 
 def whole_token_texts() -> list[str]:
