@@ -608,7 +608,7 @@ def plot(results: dict[str, Any], path: Path) -> None:
     ax.set_xticklabels(labels, fontsize=8)
     ax.set_ylabel("held-out %")
     ax.set_title(f"MiniColBench held-out, seeds {results['seeds']} (mean ± s.e.)")
-    ax.legend()
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
