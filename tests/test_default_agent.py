@@ -78,6 +78,47 @@ def test_greedy_first_turn_on_a_backend_test_task_is_a_question(installed):
     assert "?" in completion.text
 
 
+def _frontend_dialogue(*agent_texts: str, kind: str = "frontend"):
+    from training.colbench.tasks import Task
+    from training.colbench.trajectories import Trajectory, Turn
+
+    task = Task("fe-1", kind, "I want a page.", "<html></html>")
+    turns = [Turn("user", "I want a page.")]
+    for text in agent_texts:
+        turns += [Turn("assistant", text), Turn("user", "Make it <b>bold</b>.")]
+    return Trajectory(task, turns)
+
+
+def test_page_tags_are_the_tags_and_tag_runs_frontend_turns_write_often_enough():
+    page = '<html>\n<body class="bg-white">\n<h2 class="text-2xl">Car Repair</h2>\n</body>\n</html>'
+    dialogues = [
+        _frontend_dialogue(f"OUTPUT:\n{page}"),
+        _frontend_dialogue(f"OUTPUT:\n{page}", f"OUTPUT:\n<hr>{page}"),
+        _frontend_dialogue(f"OUTPUT:\n<hr>{page}", kind="backend"),
+    ]
+    tags = default_agent.page_tags(dialogues, min_count=3)
+    assert set(tags) == {
+        "<html>\n", '<body class="bg-white">\n', '<h2 class="text-2xl">', "</h2>\n",
+        "</body>\n", "</html>", '</h2>\n</body>\n</html>',
+    }  # fmt: skip
+    assert '<html>\n<body class="bg-white">\n<h2 class="text-2xl">' in (
+        default_agent.page_tags(dialogues, min_count=2)
+    )
+    assert default_agent.page_tags(dialogues, min_count=0) == []
+
+
+def test_a_whole_tag_is_one_token_apart_from_the_text_before_it():
+    page = '<section class="py-8"><h2 class="text-2xl font-bold">Car Repair</h2></section>'
+    corpus = [f"{page}\n{page.replace('Car Repair', 'More Car Repair')}"] * 20
+    whole = ['<section class="py-8">', '<h2 class="text-2xl font-bold">', "</h2>", "</section>"]
+    tokenizer = default_agent.build_tokenizer(corpus, 400, 12, whole=whole)
+    ids = tokenizer(page, add_special_tokens=False)["input_ids"]
+    pieces = [tokenizer.decode([i]) for i in ids]
+    assert pieces[:2] == whole[:2] and pieces[-2:] == whole[2:]
+    assert "".join(pieces[2:-2]) == "Car Repair"
+    assert tokenizer.decode(ids) == page
+
+
 def test_build_default_agent_runs_end_to_end_on_a_tiny_budget(tmp_path):
     recipe = Recipe(
         backend_per_task=1,
