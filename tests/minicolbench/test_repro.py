@@ -10,8 +10,9 @@ import pytest
 
 from training.colbench.environments import BackendEnvironment
 from training.colbench.trajectories import load_trajectories
+from training.minicolbench.config import load_repro_config
 from training.minicolbench.expert import chat_prompt_text
-from training.minicolbench.repro import METHOD_LABELS, load_repro_config, run_repro
+from training.minicolbench.repro import METHOD_LABELS, run_repro
 
 MICRO = {
     "seeds": [0],
@@ -127,7 +128,7 @@ def test_tokenizer_corpus_is_train_only() -> None:
 
 
 def test_overrides_set_nested_keys_with_yaml_values() -> None:
-    from training.minicolbench.repro import parse_overrides
+    from training.minicolbench.config import parse_overrides
 
     cfg = load_repro_config(
         overrides=parse_overrides(["rollouts.temperature=0.5", "methods=[rft, sweet_hn]"])
@@ -137,7 +138,7 @@ def test_overrides_set_nested_keys_with_yaml_values() -> None:
 
 
 def test_an_override_without_a_value_is_refused() -> None:
-    from training.minicolbench.repro import parse_overrides
+    from training.minicolbench.config import parse_overrides
 
     with pytest.raises(ValueError, match="KEY=VALUE"):
         parse_overrides(["rollouts.temperature"])

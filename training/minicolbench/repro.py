@@ -25,7 +25,6 @@ SWEET-RL additionally spends compute on its critic and candidates (recorded in s
 
 from __future__ import annotations
 
-import copy
 import json
 import math
 import time
@@ -37,8 +36,8 @@ import yaml
 
 from training.colbench.tasks import Task, load_tasks
 from training.colbench.trajectories import Trajectory, load_trajectories, write_trajectories
+from training.minicolbench.config import deep_merge
 
-DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "configs" / "minicolbench.yaml"
 METHOD_LABELS = {
     "zero_shot": "zero-shot (SFT warm start)",
     "rft": "rejection fine-tuning",
@@ -54,45 +53,7 @@ SWEET_VARIANTS = {
 }
 
 
-# ------------------------------------------------------------------------------ config
-
-
-def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    out = copy.deepcopy(base)
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _deep_merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
-def load_repro_config(
-    path: str | Path | None = None, *, quick: bool = False, overrides: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """The YAML config; ``quick`` merges its ``quick:`` section; ``overrides`` last."""
-    data = yaml.safe_load(Path(path or DEFAULT_CONFIG).read_text()) or {}
-    quick_section = data.pop("quick", {}) or {}
-    if quick:
-        data = _deep_merge(data, quick_section)
-    if overrides:
-        data = _deep_merge(data, overrides)
-    return data
-
-
-def parse_overrides(items: Sequence[str]) -> dict[str, Any]:
-    """``["rollouts.temperature=0.5", "methods=[rft, sweet]"]`` as a nested dict (YAML values)."""
-    out: dict[str, Any] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise ValueError(f"override {item!r} is not KEY=VALUE")
-        *parents, leaf = key.strip().split(".")
-        node = out
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = yaml.safe_load(value)
-    return out
+# ------------------------------------------------------------------------------ methods
 
 
 def sweet_config(cfg: dict[str, Any], seed: int, variant: str) -> Any:
@@ -101,7 +62,7 @@ def sweet_config(cfg: dict[str, Any], seed: int, variant: str) -> Any:
     from training.sweet.config import SweetConfig, config_from_dict
 
     budget = cfg["budget"]
-    data = _deep_merge(SweetConfig().to_dict(), cfg.get("sweet", {}))
+    data = deep_merge(SweetConfig().to_dict(), cfg.get("sweet", {}))
     data["seed"] = seed
     data["model"]["max_length"] = cfg["model"]["context_length"]
     for section in ("policy", "mtdpo", "rft"):

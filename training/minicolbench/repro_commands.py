@@ -39,7 +39,8 @@ def _minicolbench(args: argparse.Namespace) -> int:
     import time
     from pathlib import Path
 
-    from training.minicolbench.repro import load_repro_config, parse_overrides, run_repro
+    from training.minicolbench.config import load_repro_config, parse_overrides
+    from training.minicolbench.repro import run_repro
 
     cfg = load_repro_config(
         args.config, quick=args.quick, overrides=parse_overrides(args.overrides)

@@ -77,7 +77,7 @@ class WarmStartConfig:
         """The warm-start settings of ``configs/minicolbench.yaml`` (or a loaded repro config),
         so the web app's default agent is built exactly as the benchmark's."""
         if cfg is None:
-            from training.minicolbench.repro import load_repro_config
+            from training.minicolbench.config import load_repro_config
 
             cfg = load_repro_config()
         w = cfg["warm_start"]
