@@ -143,3 +143,57 @@ def test_build_default_agent_runs_end_to_end_on_a_tiny_budget(tmp_path):
     assert record["test_metrics"] is None
     default_agent.verify_artifact(out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["agent"]  # no build leftovers
+
+
+def _scripted(kind: str, description: str, replies: list[str], variant: int):
+    """A scripted episode played without a simulator, on the given person replies."""
+    from training.colbench.scripted_dialogues import replay_scripted
+    from training.colbench.tasks import Task
+    from training.colbench.trajectories import Trajectory, Turn
+    from training.minicolbench.expert import chat_prompt_text
+
+    task = Task(f"{kind}-1", kind, description, "def f(x):\n    return x\n")
+    seed = Trajectory(task, [Turn("user", description)], meta={"agent": "scripted"})
+    seed.meta["variant"] = variant
+    episode = replay_scripted(seed, chat_prompt_text, opening=description, replies=replies)
+    assert episode is not None
+    return episode
+
+
+FEEDBACK = "The background of my page is dark blue, not white."
+WORDS = ["anchor", "basil", "cobalt", "drum", "ember", "fjord"]
+
+
+def test_retitled_copies_put_the_new_title_in_every_page_and_never_the_old():
+    from training.minicolbench.expert import chat_prompt_text
+
+    original = _scripted("frontend", "A page for my sunny bakery.", [FEEDBACK] * 3, variant=2)
+    copies = default_agent.retitled_copies([original], WORDS, 3, 0, chat_prompt_text)
+    assert len(copies) == 3
+    for copy in copies:
+        title = copy.meta["retitled"].title()
+        pages = [turn.content for turn in copy.agent_turns]
+        assert len(pages) == len(original.agent_turns)
+        assert all(f"<title>{title}</title>" in page for page in pages)
+        assert not any("Sunny" in turn.input + turn.content for turn in copy.agent_turns)
+        assert "bg-blue-800" in pages[-1]
+
+
+def test_retitled_copies_skip_dialogues_without_a_title():
+    from training.minicolbench.expert import chat_prompt_text
+
+    original = _scripted("frontend", "Make the shop look good.", [FEEDBACK], variant=0)
+    assert default_agent.retitled_copies([original], WORDS, 2, 0, chat_prompt_text) == []
+
+
+def test_renamed_copies_define_the_name_the_person_gave():
+    from training.minicolbench.expert import chat_prompt_text
+
+    replies = ["The function is called late_fee and takes days_late, in that order."]
+    original = _scripted("backend", "Work out the late fee for a book.", replies, variant=0)
+    assert "def late_fee(days_late):" in original.answer
+    [copy] = default_agent.renamed_copies([original], WORDS, 1, 0, chat_prompt_text)
+    new = copy.meta["renamed"]
+    assert f"def {new}(days_late):" in copy.answer
+    assert f"The function is called {new} " in copy.dialogue_history[2].content
+    assert "late_fee" not in copy.agent_turns[-1].input + copy.answer

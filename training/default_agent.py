@@ -103,6 +103,14 @@ class Recipe:
     shuffled_copies: int = 1
     """Per backend dialogue, copies whose opening request is a shuffle of words from other train
     requests (same agent turns): asking first must not depend on knowing the request."""
+    retitled_copies: int = 2
+    """Per scripted frontend dialogue, copies whose page title is other words (in the request,
+    the replies and every page; see :func:`retitled_copies`). The bundled train split has 30
+    frontend tasks, so 30 titles: without copies the model wrote *train* titles into test pages
+    ("More Dentist Opening") and closed them with the tag that followed them in training."""
+    renamed_copies: int = 1
+    """Per scripted backend dialogue, copies whose function name is another identifier
+    (:func:`renamed_copies`): the model must write the name the person gave, not a train name."""
     hidden_size: int = 128
     num_layers: int = 4
     num_heads: int = 4
@@ -197,11 +205,137 @@ def training_dialogues(recipe: Recipe, *, progress: bool = True) -> BuildData:
             )
             data.trajectories += copies
             data.counts["shuffled_request_copies"] = len(copies)
+        scripted = [
+            t
+            for t in data.trajectories
+            if t.meta.get("agent") == "scripted" and not t.meta.get("shuffled_request")
+        ]
+        words = replacement_words(t.problem_description for t in bundled_tasks("train"))
+        if recipe.retitled_copies:
+            copies = retitled_copies(
+                scripted, words, recipe.retitled_copies, recipe.seed, chat_prompt_text
+            )
+            data.trajectories += copies
+            data.counts["retitled_copies"] = len(copies)
+        if recipe.renamed_copies:
+            copies = renamed_copies(
+                scripted, words, recipe.renamed_copies, recipe.seed, chat_prompt_text
+            )
+            data.trajectories += copies
+            data.counts["renamed_copies"] = len(copies)
     finally:
         for simulator in simulators.values():
             getattr(simulator, "close", lambda: None)()
         bar.close()
     return data
+
+
+def replacement_words(texts: Iterable[str]) -> list[str]:
+    """Lower-case words (3 to 10 letters) of ``texts``, sorted, that the scripted frontend agent
+    would not skip when it reads a page title: the vocabulary of the surface-text copies."""
+    from training.colbench.scripted_dialogues import page_title
+
+    found = {w.lower() for text in texts for w in re.findall(r"\b[A-Za-z]{3,10}\b", text)}
+    return sorted(w for w in found if page_title(f"a {w}") == w.capitalize())
+
+
+def _same_case(new: str, old: str) -> str:
+    return new.capitalize() if old[:1].isupper() else new
+
+
+def _swap_words(text: str, mapping: dict[str, str]) -> str:
+    """``text`` with each word of ``mapping`` (matched whole, any case) replaced, case kept."""
+    if not mapping:
+        return text
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, mapping)) + r")\b", re.IGNORECASE)
+    return pattern.sub(lambda m: _same_case(mapping[m[1].lower()], m[1]), text)
+
+
+def _user_turns(trajectory: Trajectory) -> list[str]:
+    return [turn.content for turn in trajectory.dialogue_history[1:] if turn.role == "user"]
+
+
+def retitled_copies(
+    trajectories: Sequence[Trajectory],
+    words: Sequence[str],
+    copies: int,
+    seed: int,
+    chat_prompt: Callable[[Sequence[Any]], str],
+) -> list[Trajectory]:
+    """Copies of scripted frontend dialogues whose page title is made of other words.
+
+    The words the scripted agent takes its title from are replaced, wherever they occur in the
+    request and in the person's replies, by random ``words``; then the episode is replayed
+    (:func:`~training.colbench.scripted_dialogues.replay_scripted`), so every page and prompt is
+    what the scripted agent writes for the new request. The person's feedback is kept: it is
+    about colours, layout and counts, which the title does not change. A copy whose replayed
+    title is not the new words is dropped.
+    """
+    from training.colbench.scripted_dialogues import page_title, replay_scripted
+
+    rng = random.Random(f"retitled:{seed}")
+    out: list[Trajectory] = []
+    for trajectory in trajectories:
+        if trajectory.task.kind != "frontend":
+            continue
+        opening = trajectory.task.problem_description
+        title = page_title(opening)
+        old = [w.lower() for w in title.split()]
+        if title == "Welcome" or not old:
+            continue
+        for _ in range(copies):
+            new = rng.sample([w for w in words if w not in old], len(old))
+            mapping = dict(zip(old, new, strict=True))
+            text = _swap_words(opening, mapping)
+            if page_title(text) != " ".join(w.capitalize() for w in new):
+                continue
+            replies = [_swap_words(r, mapping) for r in _user_turns(trajectory)]
+            twin = replay_scripted(trajectory, chat_prompt, opening=text, replies=replies)
+            if twin is not None:
+                twin.meta["retitled"] = " ".join(new)
+                out.append(twin)
+    return out
+
+
+def renamed_copies(
+    trajectories: Sequence[Trajectory],
+    words: Sequence[str],
+    copies: int,
+    seed: int,
+    chat_prompt: Callable[[Sequence[Any]], str],
+) -> list[Trajectory]:
+    """Copies of scripted backend dialogues whose function name (the one the agent's answer
+    defines) is a new snake_case identifier of one to three random ``words``, in the request, the
+    replies and, by replaying the episode, in the agent's questions and code."""
+    import ast
+    import keyword
+
+    from training.colbench.scripted_dialogues import replay_scripted
+
+    rng = random.Random(f"renamed:{seed}")
+    out: list[Trajectory] = []
+    for trajectory in trajectories:
+        if trajectory.task.kind != "backend":
+            continue
+        try:
+            tree = ast.parse(trajectory.answer or "")
+        except SyntaxError:
+            continue
+        names = [node.name for node in tree.body if isinstance(node, ast.FunctionDef)]
+        if not names:
+            continue
+        for _ in range(copies):
+            new = "_".join(rng.sample(list(words), rng.randint(1, 3)))
+            if keyword.iskeyword(new) or new == names[0]:
+                continue
+            pattern = re.compile(rf"\b{re.escape(names[0])}\b")
+            opening = pattern.sub(new, trajectory.task.problem_description)
+            replies = [pattern.sub(new, r) for r in _user_turns(trajectory)]
+            twin = replay_scripted(trajectory, chat_prompt, opening=opening, replies=replies)
+            if twin is not None and new in (twin.answer or ""):
+                twin.meta["renamed"] = new
+                out.append(twin)
+    return out
 
 
 def shuffled_request_copies(

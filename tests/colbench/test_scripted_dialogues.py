@@ -19,7 +19,9 @@ from training.colbench.scripted_dialogues import (
     apply_feedback,
     draft_page,
     frontend_turn,
+    page_title,
     render_page,
+    replay_scripted,
     run_scripted,
     template_chat_prompt,
 )
@@ -102,3 +104,31 @@ def test_scripted_frontend_refines_the_page_from_feedback():
     )
     page = render_page(refined)
     assert "bg-blue-800" in page and ">Brew</h1>" in page and "Menu" in page
+
+
+def test_replaying_a_scripted_episode_with_its_own_messages_gives_the_same_turns(
+    backend_trajectories,
+):
+    for trajectory in backend_trajectories:
+        replies = [t.content for t in trajectory.dialogue_history[1:] if t.role == "user"]
+        twin = replay_scripted(
+            trajectory, CHAT, opening=trajectory.task.problem_description, replies=replies
+        )
+        assert twin is not None
+        assert [t.to_row() for t in twin.dialogue_history] == [
+            t.to_row() for t in trajectory.dialogue_history
+        ]
+        assert twin.answer == trajectory.answer
+
+
+def test_replay_gives_none_when_the_new_episode_needs_more_replies(backend_trajectories):
+    trajectory = backend_trajectories[0]
+    assert (
+        replay_scripted(trajectory, CHAT, opening=trajectory.task.problem_description, replies=[])
+        is None
+    )
+
+
+def test_page_title_is_read_from_the_words_after_a_or_my():
+    assert page_title("I want a landing page for my corner bakery.") == "Corner Bakery"
+    assert page_title("Make something for the shop.") == "Welcome"

@@ -394,7 +394,9 @@ class PageSpec:
         return "text-white" if _is_dark(self.background) else "text-gray-800"
 
 
-def _title(description: str) -> str:
+def page_title(description: str) -> str:
+    """The page title the scripted agent reads off a description: up to two words after "a",
+    "an", "my" or "our" ("a small bakery in town" -> "Bakery In"), else "Welcome"."""
     words = re.findall(r"[A-Za-z'-]+|[.,!?]", description)
     for index, word in enumerate(words):
         if word.lower() not in ("a", "an", "my", "our"):
@@ -425,7 +427,7 @@ def draft_page(description: str) -> PageSpec:
             sections.append(heading)
     if not sections:
         sections = ["About"]
-    title = _title(description)
+    title = page_title(description)
     return PageSpec(title=title, sections=sections[:3], heading=title)
 
 
@@ -636,6 +638,44 @@ def run_scripted(
             for (env, _), reply in zip(items, replies, strict=True):
                 env.observe(reply)
     return [env.trajectory for env, _ in envs]
+
+
+def replay_scripted(
+    trajectory: Trajectory,
+    chat_prompt: ChatPrompt,
+    *,
+    opening: str,
+    replies: Sequence[str],
+) -> Trajectory | None:
+    """The scripted episode of ``trajectory`` played again with another opening message and
+    other person replies, without a simulator: the agent turns (and their recorded prompts) are
+    the scripted agent's answers to the new messages. ``replies`` are the person's turns after
+    the opening, in order. ``None`` if the new episode needs more replies than given (the agent
+    took a different path) or the trajectory is not a scripted one.
+
+    Used to make training copies whose surface text differs (a new page title, a new function
+    name) while every target stays what the scripted agent would have written.
+    """
+    variant = trajectory.meta.get("variant")
+    if trajectory.meta.get("agent") != AGENT_NAME or variant is None:
+        return None
+    env = make_environment(trajectory.task.kind)
+    env.reset(replace(trajectory.task, problem_description=opening))
+    env.trajectory.meta.update(trajectory.meta)
+    pending = iter(replies)
+    while not env.done:
+        messages = env.agent_messages()
+        text = scripted_turn(env.kind, _plain_messages(messages), variant)
+        env.act(text, prompt=chat_prompt(messages), model=AGENT_NAME)
+        reply = next(pending, None)
+        if env.done:
+            break
+        if env.pending_query() is None:  # the environment answered the turn itself
+            continue
+        if reply is None:
+            return None
+        env.observe(reply)
+    return env.trajectory
 
 
 def score(trajectories: Sequence[Trajectory]) -> list[Trajectory]:
