@@ -148,6 +148,28 @@ def test_bm25_fallback_answers_a_question_sharing_words_with_a_fact():
     assert oracle.reply("Which database do you use?", TASK) == "I don't know."
 
 
+CLAMP = (
+    "def clamp_reading(value):\n"
+    "    lowest = -11\n"
+    "    highest = 40\n"
+    "    return max(lowest, min(highest, value))\n"
+)
+
+
+def test_bm25_fallback_answers_a_detail_whose_name_is_in_half_of_the_facts():
+    # `lowest` is in 2 of the 4 facts: Okapi's IDF weighs it 0 and every fact scored 0.
+    task = Task("clamp", "backend", "Clamp a sensor reading.", CLAMP, {"t": "x"})
+    assert "lowest is -11." in BackendOracleSimulator("bm25").reply(
+        "What is the lowest allowed value?", task
+    )
+
+
+def test_bm25_fallback_spells_out_abbreviated_identifiers():
+    source = "def fee(hours):\n    max_fee = 30\n    return min(hours * 4, max_fee)\n"
+    task = Task("fee", "backend", "Parking fee.", source, {"t": "x"})
+    assert "30" in BackendOracleSimulator("bm25").reply("Is there a maximum charge?", task)
+
+
 def test_unknown_retriever_is_a_clear_error():
     with pytest.raises(ValueError, match="unknown retriever"):
         BackendOracleSimulator("tfidf")

@@ -15,7 +15,10 @@ Two retrievers:
     relevant and off-topic) with :func:`calibrate`; see BENCHMARKS.md for the measured accuracy.
 ``bm25``
     rank-bm25 over identifier-split words; needs no model (a fallback for machines without the
-    embedding package). A fact must share informative words with the question.
+    embedding package). A fact must share informative words with the question. The index uses
+    the always-positive Lucene IDF (:class:`PositiveIdfBM25`): with Okapi's IDF a word found in
+    half of a task's few facts weighs 0, so a question whose only informative word is such a word
+    matched nothing.
 
 Everything is deterministic: same task, same question, same reply.
 """
@@ -23,6 +26,7 @@ Everything is deterministic: same task, same question, same reply.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from collections.abc import Sequence
@@ -40,11 +44,12 @@ from training.colbench.trajectories import Turn
 
 RetrieverName = Literal["embedding", "bm25"]
 DEFAULT_EMBEDDING_THRESHOLD = 0.375
-DEFAULT_BM25_THRESHOLD = 0.25
+DEFAULT_BM25_THRESHOLD = 0.5  # tuned with `--retriever bm25` (Lucene IDF): see BENCHMARKS.md
 LEXICAL_WEIGHT = 0.2
 SIGNATURE_PENALTY = 0.1
 MAX_FACTS_PER_REPLY = 2
 RELATED_MARGIN = 1.0  # 0.1 cost 0.8 points on the tune split; see BENCHMARKS.md
+BM25_RELATED_MARGIN = 3.0  # BM25 scores are unbounded: 1.0..8.0 tried on the tune split
 MAX_REPLY_CHARS = 400
 MAX_QUESTIONS = 4
 CALIBRATION_FILE = Path(__file__).with_name("oracle_calibration.jsonl")
@@ -89,6 +94,24 @@ def _tokens(text: str) -> list[str]:
     return [w for w in _WORD.findall(text) if w not in _STOPWORDS]
 
 
+ABBREVIATIONS = {
+    "max": "maximum",
+    "min": "minimum",
+    "avg": "average",
+    "num": "number",
+    "pct": "percent",
+    "qty": "quantity",
+    "amt": "amount",
+}
+"""Identifier abbreviations the BM25 retriever spells out, so "What is the maximum fee?" shares
+a word with ``max_fee is 30.`` (BM25 matches words exactly; the embedding retriever needs no
+such help)."""
+
+
+def _bm25_tokens(text: str) -> list[str]:
+    return [ABBREVIATIONS.get(w, w) for w in _tokens(text)]
+
+
 class EmbeddingRetriever:
     """MiniLM cosine similarity, nudged by word overlap and a prior against the signature.
 
@@ -101,6 +124,7 @@ class EmbeddingRetriever:
 
     name = "embedding"
     default_threshold = DEFAULT_EMBEDDING_THRESHOLD
+    related_margin = RELATED_MARGIN
 
     def __init__(self, model_path: str | None = None):
         self._encoder = load_sentence_encoder(model_path)
@@ -130,23 +154,45 @@ class EmbeddingRetriever:
         return cosine + LEXICAL_WEIGHT * overlap - prior
 
 
+def _positive_idf_bm25() -> type:
+    """:class:`rank_bm25.BM25Okapi` with the Lucene IDF, built on first use (rank_bm25 is
+    imported lazily like the embedding model)."""
+    from rank_bm25 import BM25Okapi
+
+    class PositiveIdfBM25(BM25Okapi):
+        """BM25 whose IDF is ``log(1 + (N - n + 0.5) / (n + 0.5))``, always > 0.
+
+        rank_bm25's Okapi IDF is ``log((N - n + 0.5) / (n + 0.5))``: 0 for a word in half of the
+        N documents and negative above (then floored at a fraction of the mean IDF). An oracle's
+        index holds one task's 3-6 facts, where a detail's name is often in two of four facts
+        (``lowest is -11.`` and the return line), so every fact scored 0 for "What is the lowest
+        allowed value?". The Lucene form keeps the order of Okapi's IDF (rarer words weigh
+        more) but never reaches 0."""
+
+        def _calc_idf(self, nd: dict[str, int]) -> None:
+            for word, docs in nd.items():
+                self.idf[word] = math.log(1.0 + (self.corpus_size - docs + 0.5) / (docs + 0.5))
+            self.average_idf = sum(self.idf.values()) / len(self.idf) if self.idf else 0.0
+
+    return PositiveIdfBM25
+
+
 class BM25Retriever:
-    """BM25 (Okapi) over identifier-split words; scores are not bounded like cosines."""
+    """BM25 (Lucene IDF) over identifier-split words; scores are not bounded like cosines."""
 
     name = "bm25"
     default_threshold = DEFAULT_BM25_THRESHOLD
+    related_margin = BM25_RELATED_MARGIN
 
     def __init__(self) -> None:
         self._index_cache: dict[str, Any] = {}
 
     def scores(self, key: str, queries: Sequence[str], facts: Sequence[Fact]) -> np.ndarray:
-        from rank_bm25 import BM25Okapi
-
         if key not in self._index_cache:
-            corpus = [_tokens(f.search_text) or ["_"] for f in facts]
-            self._index_cache[key] = BM25Okapi(corpus)
+            corpus = [_bm25_tokens(f.search_text) or ["_"] for f in facts]
+            self._index_cache[key] = _positive_idf_bm25()(corpus)
         index = self._index_cache[key]
-        return np.stack([index.get_scores(_tokens(q)) for q in queries])
+        return np.stack([index.get_scores(_bm25_tokens(q)) for q in queries])
 
 
 def make_retriever(name: RetrieverName) -> EmbeddingRetriever | BM25Retriever:
@@ -197,14 +243,16 @@ class BackendOracleSimulator(BackendSimulator):
         """The fact texts a reply holds, given ``matches`` (best first); empty = "I don't know".
 
         The best fact is said if it clears ``threshold``; a second one only if it also scores
-        within :data:`RELATED_MARGIN` of the best (a closely related detail, e.g. the default
-        next to a table) and both fit in :data:`MAX_REPLY_CHARS`."""
+        within the retriever's margin of the best (a closely related detail, e.g. the default
+        next to a table) and both fit in :data:`MAX_REPLY_CHARS`. The margin is the
+        retriever's (:data:`RELATED_MARGIN` for cosines, :data:`BM25_RELATED_MARGIN` for BM25)."""
         if not matches or matches[0][0] < threshold:
             return []
         best_score, best = matches[0]
         said = [best.text]
+        margin = self.retriever.related_margin
         for score, fact in matches[1:MAX_FACTS_PER_REPLY]:
-            close = score >= max(threshold, best_score - RELATED_MARGIN)
+            close = score >= max(threshold, best_score - margin)
             if close and len(" ".join([*said, fact.text])) <= MAX_REPLY_CHARS:
                 said.append(fact.text)
         return said
