@@ -142,3 +142,14 @@ def test_an_override_without_a_value_is_refused() -> None:
 
     with pytest.raises(ValueError, match="KEY=VALUE"):
         parse_overrides(["rollouts.temperature"])
+
+
+def test_only_the_hard_negative_variant_takes_the_expert_dialogues_as_sources(tmp_path) -> None:
+    from training.minicolbench.repro import sweet_config
+
+    cfg = load_repro_config()
+    expert = tmp_path / "expert" / "expert.jsonl"
+    assert sweet_config(cfg, 0, "sweet_hn", expert).critic.hard_negative_sources == str(expert)
+    assert sweet_config(cfg, 0, "sweet_hn", expert).critic.hard_negatives > 0
+    assert sweet_config(cfg, 0, "sweet", expert).critic.hard_negative_sources == ""
+    assert sweet_config(cfg, 0, "sweet", expert).critic.hard_negatives == 0

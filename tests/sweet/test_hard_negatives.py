@@ -85,3 +85,25 @@ def test_hard_negatives_off_by_default_leave_the_split_unchanged(pairs):
     assert config.hard_negatives == 0
     train, held, metrics = critic_split(pairs, config, seed=0)
     assert (train, held, metrics) == (*split_by_task(pairs, 0.25, seed=0), {})
+
+
+def test_extra_hard_negative_sources_add_pairs_but_skip_heldout_tasks(pairs, sandbox, tmp_path):
+    from training.colbench.trajectories import write_trajectories
+
+    sources = tmp_path / "expert.jsonl"
+    write_trajectories(sources, [t for p in pairs for t in (p.chosen, p.rejected)])
+    config = load_config(
+        None,
+        [
+            "critic.heldout_fraction=0.25",
+            "critic.hard_negatives=1",
+            f"critic.hard_negative_sources={sources}",
+        ],
+    ).critic
+    plain_train, _, _ = critic_split(pairs, _config(1), seed=0, sandbox=sandbox)
+    train, held, metrics = critic_split(pairs, config, seed=0, sandbox=sandbox)
+    held_tasks = {p.task_id for p in held}
+    negatives = [p for p in train if p.rejected.meta.get("hard_negative")]
+    assert metrics["hard_negative_source_file"] == str(sources)
+    assert len(negatives) >= len([p for p in plain_train if p.rejected.meta.get("hard_negative")])
+    assert not any(p.task_id in held_tasks for p in negatives)

@@ -43,12 +43,12 @@ METHOD_LABELS = {
     "rft": "rejection fine-tuning",
     "mtdpo": "multi-turn DPO",
     "sweet": "SWEET-RL",
-    "sweet_hn": "SWEET-RL + hard negatives",
+    "sweet_hn": "SWEET-RL, critic + hard negatives",
     "sweet_noprefix": "SWEET-RL, critic without privileged prefix",
 }
 SWEET_VARIANTS = {
     "sweet": ["critic.privileged=true"],
-    "sweet_hn": ["critic.privileged=true"],  # hard negatives set from the config's sweet_hn
+    "sweet_hn": ["critic.privileged=true"],  # hard negatives from the config's sweet_hn
     "sweet_noprefix": ["critic.privileged=false"],
 }
 
@@ -56,9 +56,13 @@ SWEET_VARIANTS = {
 # ------------------------------------------------------------------------------ methods
 
 
-def sweet_config(cfg: dict[str, Any], seed: int, variant: str) -> Any:
+def sweet_config(
+    cfg: dict[str, Any], seed: int, variant: str, expert_dialogues: Path | None = None
+) -> Any:
     """The SweetConfig of one method at one seed: the shared ``sweet`` section, the matched
-    policy budget, and the variant's critic setting."""
+    policy budget, and the variant's critic setting. ``sweet_hn``'s critic also trains on hard
+    negatives of the expert's successful SFT dialogues (``expert_dialogues``) when the config's
+    ``sweet_hn.expert_sources`` is true."""
     from training.sweet.config import SweetConfig, config_from_dict
 
     budget = cfg["budget"]
@@ -71,9 +75,10 @@ def sweet_config(cfg: dict[str, Any], seed: int, variant: str) -> Any:
         data[section]["train"]["epochs"] = budget.get("max_epochs", 100)
     if variant in SWEET_VARIANTS:
         data["critic"]["privileged"] = variant != "sweet_noprefix"
-        data["critic"]["hard_negatives"] = (
-            cfg.get("sweet_hn", {}).get("hard_negatives", 2) if variant == "sweet_hn" else 0
-        )
+        hn = cfg.get("sweet_hn", {}) if variant == "sweet_hn" else {"hard_negatives": 0}
+        data["critic"]["hard_negatives"] = hn.get("hard_negatives", 2)
+        if hn.get("expert_sources") and expert_dialogues is not None:
+            data["critic"]["hard_negative_sources"] = str(expert_dialogues)
     return config_from_dict(data)
 
 
@@ -323,6 +328,11 @@ def run_repro(
     return results
 
 
+def _expert_file(rollout_file: Path) -> Path:
+    """OUT/expert/expert.jsonl, from the shared rollout file OUT/rollouts/…."""
+    return rollout_file.parent.parent / "expert" / "expert.jsonl"
+
+
 def _trainer(method: str, data: Path, policy: str, cfg: dict[str, Any], seed: int):
     def train(folder: Path) -> dict[str, Any]:
         from training.sweet.errors import TrainingDataError
@@ -335,7 +345,7 @@ def _trainer(method: str, data: Path, policy: str, cfg: dict[str, Any], seed: in
     def _train(folder: Path) -> dict[str, Any]:
         from training.sweet.runfolder import train_in_step
 
-        config = sweet_config(cfg, seed, method)
+        config = sweet_config(cfg, seed, method, _expert_file(data))
         if method in SWEET_VARIANTS:
             from training.sweet.pipeline import run_sweet
 
@@ -373,7 +383,7 @@ def _critic_only(variant: str, data: Path, policy: str, cfg: dict[str, Any], see
         from training.sweet.errors import TrainingDataError
         from training.sweet.pipeline import run_critic, run_pairs
 
-        config = sweet_config(cfg, seed, variant)
+        config = sweet_config(cfg, seed, variant, _expert_file(data))
         pairs = run_pairs(data, folder / "run" / "pairs", config)
         try:
             run_critic(pairs, policy, folder / "run" / "critic", config)

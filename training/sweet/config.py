@@ -92,6 +92,11 @@ class CriticConfig:
     """Per successful backend trajectory of the training split, up to this many extra pairs
     against the same dialogue with one detail of the answer's code changed and failing the hidden
     tests (``training/sweet/hard_negatives.py``); 0: off. Never added to the held-out pairs."""
+    hard_negative_sources: str = ""
+    """A trajectory JSONL whose successful backend trajectories also get hard negatives (with
+    ``hard_negatives`` > 0), e.g. the expert dialogues a warm start was fine-tuned on: pairs for
+    free, many more than the rollouts give. Trajectories of the critic's held-out tasks are
+    skipped, so no held-out task's ground truth shapes the critic. Empty: rollout pairs only."""
     train: OptimConfig = field(
         default_factory=lambda: OptimConfig(lr=2e-5, epochs=4, batch_size=2, checkpoint_every=100)
     )

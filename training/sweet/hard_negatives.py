@@ -341,12 +341,20 @@ def critic_split(
 ) -> tuple[list[TrajectoryPair], list[TrajectoryPair], dict[str, Any]]:
     """(train, held-out, metrics): the task-disjoint split of rollout pairs, then, when
     ``critic.hard_negatives`` > 0, hard negatives from the training side's successful
-    trajectories appended to the training pairs only."""
+    trajectories (and from ``critic.hard_negative_sources`` outside the held-out tasks)
+    appended to the training pairs only."""
     train, held = split_by_task(pairs, critic_cfg.heldout_fraction, seed)
     metrics: dict[str, Any] = {}
     if critic_cfg.hard_negatives > 0:
         sides = [t for p in train for t in (p.chosen, p.rejected)]
+        if critic_cfg.hard_negative_sources:
+            from training.colbench.trajectories import load_trajectories
+
+            held_tasks = {p.task_id for p in held}
+            extra_sources = load_trajectories(critic_cfg.hard_negative_sources)
+            sides += [t for t in extra_sources if t.task.id not in held_tasks]
+            metrics["hard_negative_source_file"] = critic_cfg.hard_negative_sources
         extra, report = hard_negatives(sides, critic_cfg.hard_negatives, seed=seed, sandbox=sandbox)
         train = [*train, *extra]
-        metrics = report.to_dict()
+        metrics.update(report.to_dict())
     return train, held, metrics
