@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -117,6 +118,25 @@ def test_a_whole_tag_is_one_token_apart_from_the_text_before_it():
     assert pieces[:2] == whole[:2] and pieces[-2:] == whole[2:]
     assert "".join(pieces[2:-2]) == "Car Repair"
     assert tokenizer.decode(ids) == page
+
+
+def test_with_tag_boundaries_no_token_joins_a_tag_to_the_text_beside_it():
+    page = '<nav class="bg-gray-800"><a href="#" class="font-bold">Sea Cabin</a></nav>\n'
+    corpus = [page.replace("Sea Cabin", name) for name in ("Sea Cabin", "Shop", "Sun Deck")] * 30
+    plain = default_agent.build_tokenizer(corpus, 400, 12)
+    split = default_agent.build_tokenizer(corpus, 400, 12, tag_boundaries=True)
+
+    def pieces(tokenizer):
+        ids = tokenizer(page, add_special_tokens=False)["input_ids"]
+        return [tokenizer.decode([i]) for i in ids]
+
+    def mixed(piece):  # holds part of a tag and text outside it
+        return ("<" in piece or ">" in piece) and bool(re.search(r">[^<>\n]|[^<>\n]<", piece))
+
+    assert any(mixed(p) for p in pieces(plain))  # e.g. 'bold">S'
+    assert not any(mixed(p) for p in pieces(split))
+    assert "Sea Cabin" in "".join(p for p in pieces(split) if "<" not in p and ">" not in p)
+    assert split.decode(split(page, add_special_tokens=False)["input_ids"]) == page
 
 
 def test_build_default_agent_runs_end_to_end_on_a_tiny_budget(tmp_path):

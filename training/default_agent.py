@@ -18,8 +18,10 @@ recorded prompt is exactly what the agent sees at serving time (the tiny model's
 Tokenizer: byte-level BPE trained on the bundled tasks, prompt templates, MiniColBench texts and the
 train dialogues. Unlike :func:`training.llm.tiny_model.build_tokenizer` it does not split at every
 space and punctuation mark: merges may span a line (cut at newlines, between adjacent tags and
-around ``(`` / ``,``), so a formulaic Tailwind page costs ~80 tokens instead of ~500. That is what
-lets a whole page fit the web app's 512-token turn limit; without it the scripted pages themselves
+around ``(`` / ``,``; with :attr:`Recipe.tag_boundaries`, on both sides of every tag, so no token
+holds a tag and text together), so a formulaic Tailwind page costs 115-380 tokens (scripted train
+pages: median 204 without the tag cut, 231 with it). That lets a whole page fit the web app's
+512-token turn limit; with one token per word and mark the scripted pages themselves
 would be cut off mid-``<body>``.
 
 Optionally (:attr:`Recipe.whole_tags`, off in the committed build), every HTML tag the scripted
@@ -61,6 +63,8 @@ ARTIFACT_DIR = Path(__file__).resolve().parent.parent / "data" / "models" / "def
 
 #: Split points of the pre-tokenizer (each ends a chunk; BPE merges stay inside a chunk).
 _CHUNK_PATTERN = r"\n|>(?=<)|\(|(?=[,)])"
+#: The same, also cut after every ``>`` and before every ``<``: no token holds both tag and text.
+_TAG_BOUNDARY_PATTERN = r"\n|>|(?=<)|\(|(?=[,)])"
 
 #: One HTML tag, attributes included, with the newline after it (``<section class="py-8">``,
 #: ``</head>\n``); and a run of tags with no text between them (``</h2><p class="mt-2">``).
@@ -91,6 +95,14 @@ class Recipe:
     max_token_chars: int = 12
     """Longest token. 32 let BPE merge whole phrases of the train descriptions, and the model
     keyed its first move on them: it asked on train tasks and answered at once on unseen ones."""
+    tag_boundaries: bool = True
+    """Cut the tokenizer's chunks at every tag boundary (:data:`_TAG_BOUNDARY_PATTERN`), so no
+    token joins a tag to the text beside it. Without the cut BPE learned ``ont-bold">S`` (the
+    end of a heading tag fused with the first letter of its text), ``-4">S`` and ``day of.</p>``:
+    to write a heading the model had to pick its first letter together with the tag, and to close
+    one it had to pick the closing tag together with the last word, so a title it had never seen
+    was written as a train title (build 8 wrote "Dashboard" on every test page) and closed with
+    that title's tag. Build 8 (without) had 10 of 55 test turns well-formed; see BENCHMARKS.md."""
     whole_tags: int = 0
     """If at least 1: every HTML tag (attributes and the newline after it included) and every run
     of tags with no text between them that the scripted frontend turns write at least this often
@@ -407,9 +419,15 @@ def page_tags(trajectories: Iterable[Trajectory], min_count: int) -> list[str]:
 
 
 def build_tokenizer(
-    texts: Sequence[str], vocab_size: int, max_token_chars: int = 32, whole: Sequence[str] = ()
+    texts: Sequence[str],
+    vocab_size: int,
+    max_token_chars: int = 32,
+    whole: Sequence[str] = (),
+    *,
+    tag_boundaries: bool = False,
 ) -> Any:
-    """Byte-level BPE whose merges may span spaces within a chunk (see the module docstring).
+    """Byte-level BPE whose merges may span spaces within a chunk (see the module docstring);
+    ``tag_boundaries`` also ends a chunk at every tag boundary (:attr:`Recipe.tag_boundaries`).
 
     Each text of ``whole`` becomes one token wherever it occurs verbatim, so BPE merges never join
     it to its neighbours; it is cut out of ``texts`` before BPE is trained (the merges go to the
@@ -419,10 +437,11 @@ def build_tokenizer(
 
     from training.llm.tiny_model import SPECIAL_TOKENS, chat_tokenizer
 
+    pattern = _TAG_BOUNDARY_PATTERN if tag_boundaries else _CHUNK_PATTERN
     tokenizer = Tokenizer(models.BPE())
     tokenizer.pre_tokenizer = pre_tokenizers.Sequence(
         [
-            pre_tokenizers.Split(Regex(_CHUNK_PATTERN), behavior="merged_with_previous"),
+            pre_tokenizers.Split(Regex(pattern), behavior="merged_with_previous"),
             pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
         ]
     )
@@ -630,6 +649,7 @@ def build_default_agent(
         tokenizer = build_tokenizer(
             tokenizer_corpus(data), recipe.vocab_size, recipe.max_token_chars,
             whole=page_tags(data.trajectories, recipe.whole_tags),
+            tag_boundaries=recipe.tag_boundaries,
         )  # fmt: skip
         init_dir = init_model(tokenizer, recipe, work / "init")
         timings["tokenizer_s"] = round(time.perf_counter() - mark, 1)

@@ -16,6 +16,8 @@ from training.colbench.evaluation.code_extraction import extract_code
 from training.colbench.protocol import ANSWER_MARKER, shown_text
 from training.colbench.protocol_checks import protocol_report, well_formed_page
 from training.colbench.scripted_dialogues import (
+    MAX_SECTIONS,
+    PageSpec,
     apply_feedback,
     draft_page,
     frontend_turn,
@@ -132,3 +134,12 @@ def test_replay_gives_none_when_the_new_episode_needs_more_replies(backend_traje
 def test_page_title_is_read_from_the_words_after_a_or_my():
     assert page_title("I want a landing page for my corner bakery.") == "Corner Bakery"
     assert page_title("Make something for the shop.") == "Welcome"
+
+
+def test_a_page_asked_to_grow_every_turn_stops_at_distinct_numbered_sections():
+    spec = PageSpec(title="Bakery", sections=["About"])
+    for _ in range(8):
+        spec = apply_feedback(spec, "My page is much longer than yours.")
+    assert len(spec.sections) == MAX_SECTIONS
+    assert len(set(spec.sections)) == MAX_SECTIONS
+    assert spec.sections[1:] == [f"Section {n}" for n in range(2, MAX_SECTIONS + 1)]

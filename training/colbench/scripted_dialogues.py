@@ -431,6 +431,14 @@ def draft_page(description: str) -> PageSpec:
     return PageSpec(title=title, sections=sections[:3], heading=title)
 
 
+MAX_SECTIONS = 5
+"""Sections a scripted page grows to at most. The oracle says "My page is much longer than
+yours" after every draft of a long target, and each added a section ("More <title>", all alike):
+six drafts made eight identical blocks, and the default agent imitating them repeated the block
+until its 512 tokens ran out (9 of 63 test turns of build 9). Added sections are numbered, so no
+two blocks are alike."""
+
+
 def apply_feedback(spec: PageSpec, reply: str) -> PageSpec:
     """The spec changed by each feedback sentence the oracle writes (unknown sentences ignored)."""
     spec = replace(spec, sections=list(spec.sections))
@@ -472,12 +480,12 @@ def apply_feedback(spec: PageSpec, reply: str) -> PageSpec:
         elif m := re.match(rf"My page has an? {_COLOR} band across the page", s):
             spec.band = tailwind_color(m[1])
         elif m := re.match(r"My page is much (longer|shorter) than yours", s):
-            if m[1] == "longer":
-                spec.sections.append(f"More {spec.title}")
-            elif len(spec.sections) > 1:
+            if m[1] == "longer" and len(spec.sections) < MAX_SECTIONS:
+                spec.sections.append(f"Section {len(spec.sections) + 1}")
+            elif m[1] == "shorter" and len(spec.sections) > 1:
                 spec.sections.pop()
         elif m := re.match(r"My page has (\w+) sections? stacked", s):
-            wanted = max(1, min((_number(m[1]) or 1) - 1 - bool(spec.nav), 8))
+            wanted = max(1, min((_number(m[1]) or 1) - 1 - bool(spec.nav), MAX_SECTIONS))
             while len(spec.sections) < wanted:
                 spec.sections.append(f"Section {len(spec.sections) + 1}")
             del spec.sections[wanted:]
