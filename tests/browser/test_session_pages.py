@@ -198,7 +198,9 @@ def test_a_whole_session_with_the_keyboard_alone(visit):
     tab = visit("alice")
     page = tab.page
     page.goto(tab.url("/accounts/login/"))
-    page.keyboard.type("alice")  # the username field has the focus on load
+    # the username field takes the focus on load (autofocus); typing before it does loses keys
+    page.locator("#id_username:focus").wait_for()
+    page.keyboard.type("alice")
     tab_to(page, "#id_password")
     page.keyboard.type("correct-horse-battery-staple-42")
     page.keyboard.press("Enter")
