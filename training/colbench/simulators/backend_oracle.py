@@ -154,8 +154,9 @@ class EmbeddingRetriever:
         return cosine + LEXICAL_WEIGHT * overlap - prior
 
 
+@cache
 def _positive_idf_bm25() -> type:
-    """:class:`rank_bm25.BM25Okapi` with the Lucene IDF, built on first use (rank_bm25 is
+    """:class:`rank_bm25.BM25Okapi` with the Lucene IDF, built once on first use (rank_bm25 is
     imported lazily like the embedding model)."""
     from rank_bm25 import BM25Okapi
 
