@@ -40,7 +40,7 @@ from typing import Any
 from training.colbench.evaluation.code_extraction import extract_code
 from training.colbench.mutation import Detail, hidden_details, perturb_number, perturb_string
 from training.colbench.protocol import ANSWER_MARKER
-from training.colbench.trajectories import Trajectory, Turn
+from training.colbench.trajectories import Trajectory, Turn, load_trajectories
 from training.sweet.config import CriticConfig
 from training.sweet.pairs import TrajectoryPair, split_by_task, succeeded
 from training.sweet.sequences import action_text
@@ -348,8 +348,6 @@ def critic_split(
     if critic_cfg.hard_negatives > 0:
         sides = [t for p in train for t in (p.chosen, p.rejected)]
         if critic_cfg.hard_negative_sources:
-            from training.colbench.trajectories import load_trajectories
-
             held_tasks = {p.task_id for p in held}
             extra_sources = load_trajectories(critic_cfg.hard_negative_sources)
             sides += [t for t in extra_sources if t.task.id not in held_tasks]
